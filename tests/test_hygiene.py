@@ -1,0 +1,131 @@
+"""Notebook hygiene and course consistency: what every notebook, guide and README row must have."""
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from utils import course
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+NAME = re.compile(r"^(\d\d)_[a-z0-9_]+\.ipynb$")
+# CNN and GAN lessons ask Colab for a GPU.
+GPU_LESSONS = {"02", "04", "05", "06", "07"}
+
+
+def _load(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _source(cell):
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def _ids(paths):
+    return [p.name for p in paths]
+
+
+def test_there_are_notebooks_numbered_without_gaps():
+    assert NOTEBOOKS, "no notebooks found"
+    for path in NOTEBOOKS:
+        assert NAME.match(path.name), f"{path.name}: names are NN_lower_case.ipynb"
+    numbers = [int(NAME.match(p.name).group(1)) for p in NOTEBOOKS]
+    assert numbers == list(range(len(numbers))), f"notebook numbers {numbers} must run 00, 01, 02, ... without gaps"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_notebook_is_stripped(path):
+    nb = _load(path)
+    assert "widgets" not in nb["metadata"], "widget state must be stripped from the metadata"
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] == "code":
+            assert cell.get("outputs") == [], f"cell {i} has outputs"
+            assert cell.get("execution_count") is None, f"cell {i} has an execution count"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_notebook_metadata(path):
+    nb = _load(path)
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    number = path.name[:2]
+    assert (nb["metadata"].get("accelerator") == "GPU") == (number in GPU_LESSONS), \
+        "CNN and GAN notebooks (and only they) carry accelerator: GPU"
+    for i, cell in enumerate(nb["cells"]):
+        assert "slide_type" in cell["metadata"].get("slideshow", {}), f"cell {i} has no slideshow metadata"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_notebook_skeleton(path):
+    nb = _load(path)
+    cells = nb["cells"]
+    stem = path.stem
+    number = stem[:2]
+    title = _source(cells[0])
+    assert cells[0]["cell_type"] == "markdown" and re.match(rf"# {number} · \S", title), \
+        f"the first cell must be the title '# {number} · ...'"
+    assert course.colab_url(f"notebooks/{path.name}") in title, "the title's Colab badge must open this very file"
+    for part in ["objectives", "Prerequisites", "Time"]:
+        assert part in title, f"the title cell must state {part}"
+    setup = cells[1]
+    assert setup["cell_type"] == "code" and f'utils.setup("{stem}")' in _source(setup), \
+        f'the second cell must be the setup cell calling utils.setup("{stem}")'
+    assert '"google.colab" in sys.modules' in _source(setup) and course.install_target() in _source(setup)
+    settings = [c for c in cells if "settings" in c["metadata"].get("tags", [])]
+    assert len(settings) == 1 and "utils.pick(" in _source(settings[0]), "one settings cell (tag 'settings') using utils.pick"
+    headings = "\n".join(_source(c) for c in cells if c["cell_type"] == "markdown")
+    for heading in ["## Summary", "## Exercises", "## Further reading"]:
+        assert heading in headings, f"missing the section '{heading}'"
+    solutions = [c for c in cells if "solution" in c["metadata"].get("tags", [])]
+    assert solutions, "exercises need solution cells (tag 'solution')"
+    for cell in solutions:
+        assert cell["metadata"].get("jupyter", {}).get("source_hidden"), "solution cells are collapsed"
+        assert "assert utils.exercises." in _source(cell), "a solution cell asserts its checker"
+    code = "\n".join(_source(c) for c in cells if c["cell_type"] == "code")
+    assert "assert" in code, "a notebook proves its claims with assert cells"
+
+
+def test_badges_and_install_lines_follow_the_one_repository_address():
+    assert course.sync(ROOT, write=False) == [], "run: python -m utils.course sync"
+
+
+def _readme_rows(path):
+    rows = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"\|\s*(\d\d)\s*\|", line)
+        if match:
+            rows[match.group(1)] = line
+    return rows
+
+
+def test_every_lesson_has_its_guide_and_readme_rows_and_the_reverse():
+    lessons = {p.stem for p in NOTEBOOKS if p.name[:2] != "00"}
+    guides = {p.stem for p in (ROOT / "lessons").glob("[0-9][0-9]_*.md")}
+    assert guides == lessons, f"guides without notebooks: {sorted(guides - lessons)}; notebooks without guides: {sorted(lessons - guides)}"
+    for readme in [ROOT / "README.md", ROOT / "lessons" / "README.md"]:
+        rows = _readme_rows(readme)
+        expected = {p.name[:2]: p for p in NOTEBOOKS}
+        assert set(rows) == set(expected), f"{readme.relative_to(ROOT)}: rows {sorted(rows)} but notebooks {sorted(expected)}"
+        for number, path in expected.items():
+            assert path.name in rows[number], f"{readme.relative_to(ROOT)} row {number} must link {path.name}"
+            if number != "00":
+                assert f"{path.stem}.md" in rows[number], f"{readme.relative_to(ROOT)} row {number} must link its guide"
+    top = _readme_rows(ROOT / "README.md")
+    for path in NOTEBOOKS:
+        assert course.colab_url(f"notebooks/{path.name}") in top[path.name[:2]], f"README row {path.name[:2]} needs its Colab badge"
+
+
+def test_course_sync_repairs_a_stale_address(tmp_path):
+    (tmp_path / "notebooks").mkdir()
+    nb = {"cells": [{"cell_type": "markdown", "metadata": {}, "id": "a",
+                     "source": ["[x](https://colab.research.google.com/github/old/fork/blob/main/notebooks/x.ipynb)"]},
+                    {"cell_type": "code", "metadata": {}, "id": "b", "outputs": [], "execution_count": None,
+                     "source": ['%pip install "conv2gan @ git+https://github.com/old/fork"']}],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "notebooks" / "01_x.ipynb").write_text(json.dumps(nb))
+    (tmp_path / "README.md").write_text("[b](https://colab.research.google.com/github/old/fork/blob/main/notebooks/01_x.ipynb)")
+    assert course.sync(tmp_path, write=True) == ["notebooks/01_x.ipynb", "README.md"]
+    assert course.sync(tmp_path, write=False) == []
+    text = (tmp_path / "notebooks" / "01_x.ipynb").read_text()
+    assert course.colab_url("notebooks/01_x.ipynb") in text and course.install_target() in text
+    assert course.colab_url("notebooks/01_x.ipynb") in (tmp_path / "README.md").read_text()

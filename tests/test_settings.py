@@ -1,0 +1,99 @@
+"""utils.settings: modes, pick, seeds, the setup call and the output folder."""
+import sys
+
+import numpy as np
+import pytest
+
+import utils
+from utils import settings
+
+
+@pytest.mark.parametrize("value, mode", [(None, "default"), ("", "default"), ("quick", "quick"),
+                                         ("default", "default"), ("FULL", "full"), (" full ", "full")])
+def test_mode_from_environment(monkeypatch, value, mode):
+    if value is None:
+        monkeypatch.delenv("C2G_MODE", raising=False)
+    else:
+        monkeypatch.setenv("C2G_MODE", value)
+    assert settings.get_mode() == mode
+
+
+def test_bad_mode_lists_the_valid_ones(monkeypatch):
+    monkeypatch.setenv("C2G_MODE", "fast")
+    with pytest.raises(ValueError, match="'fast'.*quick, default, full"):
+        settings.get_mode()
+    with pytest.raises(ValueError):
+        utils.pick(quick=1, default=2, full=3)
+
+
+@pytest.mark.parametrize("mode, expected", [("quick", 1), ("default", 8), ("full", 50)])
+def test_pick_returns_the_value_of_the_mode(monkeypatch, mode, expected):
+    monkeypatch.setenv("C2G_MODE", mode)
+    assert utils.pick(quick=1, default=8, full=50) == expected
+
+
+def test_pick_needs_all_three_modes_by_keyword():
+    with pytest.raises(TypeError):
+        utils.pick(quick=1, default=2)
+    with pytest.raises(TypeError):
+        utils.pick(1, 2, 3)
+
+
+def test_seeds_make_numpy_and_tensorflow_repeatable():
+    import tensorflow as tf
+
+    utils.seed_everything(7)
+    first = (np.random.rand(3), tf.random.uniform((3,)).numpy())
+    utils.seed_everything(7)
+    second = (np.random.rand(3), tf.random.uniform((3,)).numpy())
+    np.testing.assert_array_equal(first[0], second[0])
+    np.testing.assert_array_equal(first[1], second[1])
+    utils.seed_everything(8)
+    assert not np.array_equal(first[0], np.random.rand(3))
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "42", True, None])
+def test_bad_seed_is_refused(seed):
+    with pytest.raises(ValueError, match="seed must be"):
+        utils.seed_everything(seed)
+
+
+def test_output_dir_in_a_checkout(monkeypatch, tmp_path):
+    monkeypatch.delenv("C2G_OUTPUT_DIR", raising=False)
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "utils").mkdir()
+    (tmp_path / "utils" / "__init__.py").write_text("")
+    monkeypatch.chdir(tmp_path / "notebooks")
+    path = utils.output_dir("04_gan")
+    assert path == tmp_path / "outputs" / "04_gan" and path.is_dir()
+
+
+def test_output_dir_override_and_colab(monkeypatch, tmp_path):
+    monkeypatch.setenv("C2G_OUTPUT_DIR", str(tmp_path / "elsewhere"))
+    assert utils.output_dir("01_convolution") == tmp_path / "elsewhere" / "01_convolution"
+    monkeypatch.delenv("C2G_OUTPUT_DIR")
+    monkeypatch.setitem(sys.modules, "google.colab", object())
+    assert str(utils.output_dir("04_gan", create=False)) == "/content/conv2gan-outputs/04_gan"
+
+
+@pytest.mark.parametrize("name", ["", "  ", None, "04_gan.ipynb", "notebooks/04_gan", 4])
+def test_output_dir_bad_names(name):
+    with pytest.raises(ValueError, match="notebook must be"):
+        utils.output_dir(name, create=False)
+
+
+def test_setup_prints_a_short_block(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("C2G_MODE", "quick")
+    monkeypatch.setenv("C2G_OUTPUT_DIR", str(tmp_path))
+    info = utils.setup("00_start_here", seed=3)
+    text = capsys.readouterr().out
+    assert info["mode"] == "quick" and info["seed"] == 3
+    for part in ["TensorFlow", "Keras", "Python", "device: CPU", "mode: quick", "seed: 3", str(tmp_path)]:
+        assert part in text
+    assert len(text.strip().splitlines()) <= 5
+
+
+def test_setup_fails_early_on_a_bad_mode(monkeypatch):
+    monkeypatch.setenv("C2G_MODE", "slow")
+    with pytest.raises(ValueError, match="Valid modes"):
+        utils.setup("00_start_here")

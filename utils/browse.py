@@ -1,0 +1,44 @@
+"""The compute behind lesson 00's digit browser widget (the notebook wires it to ipywidgets).
+
+Used by lesson 00.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def digits_of_class(images, labels, digit: int, *, page: int = 0, per_page: int = 20):
+    """Page ``page`` of the images whose label is ``digit``: returns ``(images, indices, total)``.
+
+    ``indices`` are positions in the original arrays; ``total`` is how many images of that digit
+    there are in all. An empty page past the end is an error, so a widget can never show nothing.
+    """
+    images = np.asarray(images)
+    labels = np.asarray(labels)
+    if images.ndim < 3 or labels.ndim != 1 or len(images) != len(labels):
+        raise ValueError(
+            "images must be (N, H, W) and labels (N,), one label per image; "
+            f"got {images.shape} and {labels.shape}."
+        )
+    for name, value, low in (("digit", digit, 0), ("page", page, 0), ("per_page", per_page, 1)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+            raise ValueError(f"{name} must be a whole number >= {low}; got {value!r}.")
+    if digit > 9:
+        raise ValueError(f"digit must be 0-9; got {digit}.")
+    indices = np.flatnonzero(labels == digit)
+    total = len(indices)
+    if total == 0:
+        raise ValueError(f"there are no images labelled {digit} in these labels.")
+    pages = -(-total // per_page)
+    if page >= pages:
+        raise ValueError(f"page must be 0-{pages - 1} for digit {digit} ({total} images, {per_page} a page); got {page}.")
+    chosen = indices[page * per_page:(page + 1) * per_page]
+    return images[chosen], chosen, total
+
+
+def class_counts(labels) -> np.ndarray:
+    """How many labels there are of each digit 0-9, as an array of 10 counts."""
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or (labels.size and (labels.min() < 0 or labels.max() > 9)):
+        raise ValueError(f"labels must be a 1-D array of digits 0-9; got shape {labels.shape}.")
+    return np.bincount(labels.astype("int64"), minlength=10)
