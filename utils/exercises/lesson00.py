@@ -1,29 +1,13 @@
-"""Exercise checkers. Each returns True or False and prints a short verdict with a hint.
-
-An answer left as ``None`` or ``...`` counts as "not answered yet" (False, no error), so a
-notebook with open exercises still runs top to bottom. Solution cells ``assert`` the checker.
-Each checker's name starts with its lesson's number.
-"""
+"""Lesson 00 checkers."""
 from __future__ import annotations
 
 import numpy as np
 
+from . import _not_yet, _unanswered, _verdict
 
-def _unanswered(answer) -> bool:
-    return answer is None or answer is Ellipsis
-
-
-def _verdict(ok: bool, good: str, hint: str) -> bool:
-    print(("✅ Correct: " + good) if ok else ("❌ Not yet: " + hint))
-    return bool(ok)
+__all__ = ["ex00_count_digit", "ex00_pick", "ex00_scale"]
 
 
-def _not_yet() -> bool:
-    print("⏳ Not answered yet: replace the ... with your answer and run the cell again.")
-    return False
-
-
-# --- lesson 00 ---------------------------------------------------------------------------------
 def ex00_count_digit(answer, labels, digit: int = 7) -> bool:
     """Lesson 00, exercise 1: how many training images show ``digit``?"""
     if _unanswered(answer):
