@@ -97,3 +97,15 @@ def test_setup_fails_early_on_a_bad_mode(monkeypatch):
     monkeypatch.setenv("C2G_MODE", "slow")
     with pytest.raises(ValueError, match="Valid modes"):
         utils.setup("00_start_here")
+
+
+@pytest.mark.parametrize("level, silenced", [("2", True), ("3", True), ("0", False), ("junk", False)])
+def test_native_stderr_is_silenced_only_when_asked(monkeypatch, capfd, level, silenced):
+    import os
+
+    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", level)
+    with settings._quiet_native_stderr():
+        os.write(2, b"native noise\n")
+    os.write(2, b"after\n")
+    err = capfd.readouterr().err
+    assert ("native noise" not in err) == silenced and "after" in err

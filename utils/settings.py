@@ -4,6 +4,7 @@ Used by every lesson (00-07).
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import random
@@ -115,6 +116,51 @@ def output_dir(notebook: str, *, create: bool = True) -> Path:
     return path
 
 
+@contextlib.contextmanager
+def _quiet_native_stderr():
+    """Silence what TensorFlow's C++ code writes to the process's stderr while it imports.
+
+    Those lines (oneDNN, CUDA stubs) are printed before TensorFlow's logging starts, so
+    ``TF_CPP_MIN_LOG_LEVEL`` cannot hide them. Only active when that level is 2 or more (the
+    default ``setup`` sets); Python errors are raised as usual.
+    """
+    try:
+        level = int(os.environ.get("TF_CPP_MIN_LOG_LEVEL", "0"))
+    except ValueError:
+        level = 0
+    if level < 2:
+        yield
+        return
+    sys.stderr.flush()
+    try:
+        saved = os.dup(2)
+    except OSError:  # no real stderr (some embedded environments): nothing to silence
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def import_tensorflow():
+    """Import TensorFlow (and list its devices) quietly; returns the ``tensorflow`` module.
+
+    Sets ``TF_CPP_MIN_LOG_LEVEL=2`` unless you chose a level. Used by :func:`setup`.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    with _quiet_native_stderr():
+        import tensorflow as tf
+
+        tf.config.list_physical_devices("GPU")
+    return tf
+
+
 def device_name() -> str:
     """'GPU (<name>)' when TensorFlow sees a GPU, else 'CPU (<n> cores)'."""
     import tensorflow as tf
@@ -139,7 +185,7 @@ def setup(notebook: str, *, seed: int = DEFAULT_SEED) -> dict:
     """
     mode = get_mode()  # fail early on a bad C2G_MODE
     out = output_dir(notebook)
-    import tensorflow as tf
+    tf = import_tensorflow()
     import keras
 
     for gpu in tf.config.list_physical_devices("GPU"):

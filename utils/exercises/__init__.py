@@ -23,3 +23,4 @@ def _not_yet() -> bool:
 
 
 from .lesson00 import *  # noqa: E402,F401,F403
+from .lesson01 import *  # noqa: E402,F401,F403

@@ -1,0 +1,162 @@
+"""Convolution arithmetic and the compute behind lesson 01's widgets.
+
+Lesson 01 writes each of these ideas out in the notebook first and checks that its own code, this
+module and TensorFlow agree; the widgets and later lessons then use this module. ``conv_matrix``
+is reused by lesson 07 (transposed convolution as the transposed matrix).
+
+All functions take one 2-D feature map and compute cross-correlation, as deep-learning layers do.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+# Classic 3x3 kernels (lesson 01's kernel explorer).
+KERNELS = {
+    "identity": [[0, 0, 0], [0, 1, 0], [0, 0, 0]],
+    "edge (Laplacian)": [[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]],
+    "blur (box)": [[1 / 9] * 3] * 3,
+    "sharpen": [[0, -1, 0], [-1, 5, -1], [0, -1, 0]],
+    "Sobel x (vertical edges)": [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]],
+    "Sobel y (horizontal edges)": [[-1, -2, -1], [0, 0, 0], [1, 2, 1]],
+}
+
+
+def _whole(name, value, low):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        raise ValueError(f"{name} must be a whole number >= {low}; got {value!r}.")
+    return int(value)
+
+
+def output_size(i: int, k: int, s: int = 1, p: int = 0) -> int:
+    """Output length of a convolution: ``o = floor((i + 2p - k) / s) + 1``.
+
+    ``i`` input size, ``k`` kernel size, ``s`` stride, ``p`` zero padding on each side.
+    A kernel larger than the padded input is an error. Used by lessons 01 and 07.
+    """
+    i, k = _whole("input size i", i, 1), _whole("kernel size k", k, 1)
+    s, p = _whole("stride s", s, 1), _whole("padding p", p, 0)
+    if k > i + 2 * p:
+        raise ValueError(
+            f"kernel size k={k} is larger than the padded input i + 2p = {i} + 2*{p} = {i + 2 * p}: "
+            "the kernel must fit inside the padded input."
+        )
+    return (i + 2 * p - k) // s + 1
+
+
+def _map_and_kernel(x, w):
+    x = np.asarray(x, dtype="float64")
+    w = np.asarray(w, dtype="float64")
+    if x.ndim != 2 or x.size == 0:
+        raise ValueError(f"x must be a 2-D feature map (H, W); got shape {x.shape}.")
+    if w.ndim != 2 or w.size == 0:
+        raise ValueError(f"the kernel must be 2-D (kh, kw); got shape {w.shape}.")
+    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(w))):
+        raise ValueError("x and the kernel must not contain NaN or infinite values.")
+    return x, w
+
+
+def conv2d(x, w, b: float = 0.0, *, stride: int = 1, padding: int = 0) -> np.ndarray:
+    """Cross-correlate one 2-D map with one kernel: ``out[i, j] = sum_mn w[m, n] x[s*i + m, s*j + n] + b``.
+
+    ``padding`` zeros are added on each side first. No activation. Vectorised with a sliding
+    window view. Used by lesson 01 (kernel explorer, pooling explorer) and lesson 07.
+    """
+    x, w = _map_and_kernel(x, w)
+    stride, padding = _whole("stride", stride, 1), _whole("padding", padding, 0)
+    oh = output_size(x.shape[0], w.shape[0], stride, padding)
+    ow = output_size(x.shape[1], w.shape[1], stride, padding)
+    xp = np.pad(x, padding)
+    windows = np.lib.stride_tricks.sliding_window_view(xp, w.shape)[::stride, ::stride]
+    return np.einsum("ijmn,mn->ij", windows[:oh, :ow], w) + float(b)
+
+
+def input_window(i: int, k: int, s: int, p: int, row: int, col: int):
+    """Which input cells feed output cell (row, col): ``(top, bottom, left, right)``, inclusive.
+
+    Coordinates are in the padded input (0 .. i + 2p - 1); subtract ``p`` for the original input.
+    Used by lesson 01's convolution-arithmetic explorer.
+    """
+    o = output_size(i, k, s, p)
+    row, col = _whole("row", row, 0), _whole("col", col, 0)
+    if row >= o or col >= o:
+        raise ValueError(f"output cell ({row}, {col}) is outside the {o}x{o} output (rows and columns 0-{o - 1}).")
+    return row * s, row * s + k - 1, col * s, col * s + k - 1
+
+
+def pool2d(x, size: int = 2, stride: int | None = None, kind: str = "max") -> np.ndarray:
+    """Max or average pooling of one 2-D map with a ``size`` x ``size`` window ('valid', no padding).
+
+    ``stride`` defaults to ``size``. Used by lesson 01's pooling explorer.
+    """
+    x = np.asarray(x, dtype="float64")
+    if x.ndim != 2 or x.size == 0:
+        raise ValueError(f"x must be a 2-D feature map (H, W); got shape {x.shape}.")
+    size = _whole("pool size", size, 1)
+    stride = size if stride is None else _whole("stride", stride, 1)
+    if kind not in ("max", "average"):
+        raise ValueError(f"kind must be 'max' or 'average'; got {kind!r}.")
+    oh, ow = output_size(x.shape[0], size, stride), output_size(x.shape[1], size, stride)
+    windows = np.lib.stride_tricks.sliding_window_view(x, (size, size))[::stride, ::stride][:oh, :ow]
+    return windows.max(axis=(2, 3)) if kind == "max" else windows.mean(axis=(2, 3))
+
+
+def conv_matrix(w, input_shape, stride: int = 1) -> np.ndarray:
+    """The matrix C with ``C @ x.ravel() == conv2d(x, w, stride=stride).ravel()`` ('valid' padding).
+
+    Row ``r`` of C holds the kernel's weights at the input positions that output cell ``r``
+    reads, and zeros elsewhere. For a 3x3 kernel on a 4x4 input, C is 4x16. Lesson 07 uses
+    ``C.T`` to explain transposed convolution. Used by lessons 01 and 07.
+    """
+    w = np.asarray(w, dtype="float64")
+    if w.ndim != 2 or w.size == 0:
+        raise ValueError(f"the kernel must be 2-D (kh, kw); got shape {w.shape}.")
+    if len(tuple(input_shape)) != 2:
+        raise ValueError(f"input_shape must be (H, W); got {input_shape!r}.")
+    h, wd = (_whole("input height", input_shape[0], 1), _whole("input width", input_shape[1], 1))
+    stride = _whole("stride", stride, 1)
+    kh, kw = w.shape
+    oh, ow = output_size(h, kh, stride), output_size(wd, kw, stride)
+    C = np.zeros((oh * ow, h * wd))
+    for r in range(oh):
+        for c in range(ow):
+            for m in range(kh):
+                for n in range(kw):
+                    C[r * ow + c, (r * stride + m) * wd + (c * stride + n)] = w[m, n]
+    return C
+
+
+def plot_conv_arithmetic(i: int, k: int, s: int = 1, p: int = 0, row: int = 0, col: int = 0):
+    """Draw the padded input with the window that feeds output cell (row, col), and the output.
+
+    Padding cells are grey, input cells white, the window blue; the title states the formula.
+    Returns the matplotlib figure. Used by lesson 01's convolution-arithmetic explorer.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+
+    o = output_size(i, k, s, p)
+    top, bottom, left, right = input_window(i, k, s, p, row, col)
+    n = i + 2 * p
+    fig, (ax_in, ax_out) = plt.subplots(1, 2, figsize=(9, 4.4), gridspec_kw={"width_ratios": [max(n, 1), max(o, 1) + 1]})
+    for r in range(n):
+        for c in range(n):
+            padded = not (p <= r < p + i and p <= c < p + i)
+            inside = top <= r <= bottom and left <= c <= right
+            face = "#9ecae1" if inside else ("#e0e0e0" if padded else "white")
+            ax_in.add_patch(Rectangle((c, n - 1 - r), 1, 1, facecolor=face, edgecolor="#555", hatch="//" if padded else None))
+    ax_in.add_patch(Rectangle((left, n - 1 - bottom), k, k, fill=False, edgecolor="tab:blue", linewidth=3))
+    for r in range(o):
+        for c in range(o):
+            face = "#3182bd" if (r, c) == (row, col) else "white"
+            ax_out.add_patch(Rectangle((c, o - 1 - r), 1, 1, facecolor=face, edgecolor="#555"))
+    for ax, size, name in [(ax_in, n, f"padded input: {i}×{i} + padding {p} = {n}×{n}"),
+                           (ax_out, o, f"output: {o}×{o}")]:
+        ax.set_xlim(-0.2, size + 0.2)
+        ax.set_ylim(-0.2, size + 0.2)
+        ax.set_aspect("equal")
+        ax.axis("off")
+        ax.set_title(name, fontsize=11)
+    fig.suptitle(f"o = ⌊(i + 2p − k) / s⌋ + 1 = ⌊({i} + 2·{p} − {k}) / {s}⌋ + 1 = {o}   "
+                 f"(kernel {k}×{k}, stride {s}; output cell ({row}, {col}) reads the blue window)", fontsize=11)
+    fig.tight_layout()
+    return fig

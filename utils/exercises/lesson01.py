@@ -1,0 +1,61 @@
+"""Lesson 01 checkers: output size, a strided conv2d, and the conv matrix of a 2x2 kernel."""
+from __future__ import annotations
+
+import numpy as np
+
+from . import _not_yet, _unanswered, _verdict
+from .. import conv
+
+__all__ = ["ex01_output_size", "ex01_conv2d_stride", "ex01_conv_matrix"]
+
+
+def ex01_output_size(answer, i: int = 28, k: int = 5, s: int = 2, p: int = 1) -> bool:
+    """Lesson 01, exercise 1: the output size of a convolution with these settings."""
+    if _unanswered(answer):
+        return _not_yet()
+    truth = conv.output_size(i, k, s, p)
+    try:
+        ok = float(answer) == truth
+    except (TypeError, ValueError):
+        return _verdict(False, "", f"give a whole number, not {answer!r}.")
+    hint = f"use o = floor((i + 2p - k) / s) + 1 with i={i}, k={k}, s={s}, p={p}; don't forget the floor and the +1."
+    return _verdict(ok, f"floor(({i} + 2*{p} - {k}) / {s}) + 1 = {truth}.", hint)
+
+
+def ex01_conv2d_stride(fn) -> bool:
+    """Lesson 01, exercise 2: ``fn(x, w, stride)`` is a 'valid' cross-correlation of a 2-D map."""
+    if _unanswered(fn):
+        return _not_yet()
+    if not callable(fn):
+        return _verdict(False, "", "pass your function itself (its name, without parentheses).")
+    rng = np.random.default_rng(1)
+    for shape, k, stride in [((6, 6), 3, 1), ((7, 9), 3, 2), ((8, 8), 2, 3)]:
+        x, w = rng.normal(size=shape), rng.normal(size=(k, k))
+        try:
+            out = fn(x, w, stride)
+        except Exception as error:  # the student's code raised: say what happened
+            return _verdict(False, "", f"your function raised {type(error).__name__}: {error} (x {shape}, k={k}, stride={stride}).")
+        if out is None:
+            return _not_yet()
+        out = np.asarray(out, dtype="float64")
+        expected = conv.conv2d(x, w, stride=stride)
+        if out.shape != expected.shape:
+            return _verdict(False, "", f"for x {shape}, a {k}x{k} kernel and stride {stride} the output should be "
+                                       f"{expected.shape}; got {out.shape}. Step the window by the stride.")
+        if not np.allclose(out, expected, atol=1e-6):
+            return _verdict(False, "", f"the values differ (x {shape}, stride {stride}). Output cell (i, j) reads the "
+                                       "window starting at row i*stride, column j*stride; no kernel flip.")
+    return _verdict(True, "your strided convolution matches on three test cases.", "")
+
+
+def ex01_conv_matrix(answer, w) -> bool:
+    """Lesson 01, exercise 3: the matrix C of a 2x2 kernel ``w`` on a 3x3 input (4x9)."""
+    if _unanswered(answer):
+        return _not_yet()
+    answer = np.asarray(answer, dtype="float64")
+    truth = conv.conv_matrix(w, (3, 3))
+    if answer.shape != truth.shape:
+        return _verdict(False, "", f"C should be {truth.shape}: one row per output cell (2x2 = 4), one column per "
+                                   f"input cell (3x3 = 9); got {answer.shape}.")
+    return _verdict(np.allclose(answer, truth), "C @ x.ravel() is the convolution.",
+                    "row r = 2*i + j holds w[m, n] at column (i + m)*3 + (j + n), zeros elsewhere.")
