@@ -36,6 +36,20 @@ def test_sample_has_the_keras_layout():
     assert data.last_source() == "sample"
 
 
+def test_sample_training_digits_are_not_sorted_by_class():
+    """fit(validation_split=0.1) holds out the last 10 %: it must hold every class, as with Keras' MNIST."""
+    (x_train, y_train), (_, y_test) = utils.load_mnist("sample")
+    assert set(y_train[-500:].tolist()) == set(range(10))
+    assert np.bincount(y_train[-500:]).min() >= 25
+    (x_again, y_again), _ = utils.load_mnist("sample")
+    np.testing.assert_array_equal(y_train, y_again)  # the same order every time
+    np.testing.assert_array_equal(x_train, x_again)
+    with np.load(data.SAMPLE_PATH) as raw:  # the same digits as the file, each with its own label
+        pairs = lambda xs, ys: sorted(zip(ys.tolist(), (x.tobytes() for x in xs)))
+        assert pairs(raw["x_train"], raw["y_train"]) == pairs(x_train, y_train)
+        np.testing.assert_array_equal(raw["y_test"], y_test)  # the test set keeps its official order
+
+
 @pytest.mark.parametrize("network", [_hanging_network, _refusing_network])
 def test_offline_falls_back_to_the_sample_within_seconds(monkeypatch, empty_keras_home, capsys, network):
     monkeypatch.setattr(socket, "create_connection", network)

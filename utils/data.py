@@ -8,8 +8,8 @@ Where the data comes from (``source=`` or the environment variable ``C2G_DATA``)
 - ``"auto"`` (default): Keras' cached copy if there is one; else the Keras download if the
   download server answers within a few seconds; else the bundled sample, with a one-line notice.
 - ``"keras"``: always the Keras loader (an error if it cannot get the data).
-- ``"sample"``: always the bundled sample: 5,000 real training digits (500 per class) and the
-  complete official 10,000-digit test set. Attribution: ``data_files/MNIST-SAMPLE-README.md``.
+- ``"sample"``: always the bundled sample: 5,000 real training digits (500 per class, returned in a
+  fixed shuffled order, not sorted by class) and the complete official 10,000-digit test set. Attribution: ``data_files/MNIST-SAMPLE-README.md``.
 """
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ MNIST_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1
 SAMPLE_PATH = Path(__file__).resolve().parent / "data_files" / "mnist-sample.npz"
 SAMPLE_SHA256 = "9900d4ead64ea593cc6950b29985d5fe14cf44a4b01b242ffb3dcebb0dd9ea98"
 PROBE_SECONDS = 3.0
+SAMPLE_ORDER_SEED = 0
 VALUE_RANGES = ((0, 1), (-1, 1))
 
 _last_source = None
@@ -98,7 +99,12 @@ def _load_sample():
             "Restore it from the repository."
         )
     with np.load(SAMPLE_PATH, allow_pickle=False) as f:
-        return (f["x_train"], f["y_train"]), (f["x_test"], f["y_test"])
+        x_train, y_train, x_test, y_test = f["x_train"], f["y_train"], f["x_test"], f["y_test"]
+    # The file stores the training digits sorted by class (all 0s, then all 1s, ...). Keras' MNIST
+    # is not sorted, and code such as fit(validation_split=0.1), which holds out the *last* 10 %,
+    # relies on that. So the training digits come back in one fixed shuffled order.
+    order = np.random.RandomState(SAMPLE_ORDER_SEED).permutation(len(y_train))
+    return (x_train[order], y_train[order]), (x_test, y_test)
 
 
 def _load_keras():
