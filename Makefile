@@ -1,12 +1,14 @@
 # The two commands a newcomer runs (see README.md):
 #   make lab    set up .venv and open the collection in JupyterLab
 #   make test   set up .venv and run the whole test suite (unit tests + every notebook via nbval)
+# For lecturers:
+#   make site   slide decks and executed pages of every lesson in build/ (quick mode; C2G_MODE=default make site)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test setup clean
+.PHONY: lab test setup site clean
 
 setup: $(STAMP)
 
@@ -22,6 +24,9 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+site: $(STAMP)
+	$(BIN)/python scripts/build_site.py
 
 clean:
 	rm -rf $(VENV) outputs build

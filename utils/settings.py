@@ -151,9 +151,12 @@ def _quiet_native_stderr():
 def import_tensorflow():
     """Import TensorFlow (and list its devices) quietly; returns the ``tensorflow`` module.
 
-    Sets ``TF_CPP_MIN_LOG_LEVEL=2`` unless you chose a level. Used by :func:`setup`.
+    Sets ``TF_CPP_MIN_LOG_LEVEL=3`` unless you chose a level: TensorFlow's C++ code prints
+    messages that look alarming but are harmless (e.g. "NodeDef mentions attribute ... which is not
+    in the op definition" during ``fit``), and real errors still raise Python exceptions. Set
+    ``TF_CPP_MIN_LOG_LEVEL=0`` before starting Jupyter to see everything. Used by :func:`setup`.
     """
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     with _quiet_native_stderr():
         import tensorflow as tf
 
