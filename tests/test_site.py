@@ -68,10 +68,12 @@ def test_missing_offline_assets_say_how_to_get_them(tmp_path, capsys):
 
 
 def _slide_headings(path):
-    """The first line of every cell that starts a slide or subslide."""
+    """The first line of every markdown cell that starts a slide or subslide, as plain text
+    (heading marks and **bold**/`code` marks removed, as the rendered deck shows it)."""
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    return [("".join(c["source"]).splitlines() or [""])[0].lstrip("#").strip() for c in cells
-            if c["metadata"]["slideshow"]["slide_type"] in ("slide", "subslide") and c["cell_type"] == "markdown"]
+    firsts = [("".join(c["source"]).splitlines() or [""])[0] for c in cells
+              if c["metadata"]["slideshow"]["slide_type"] in ("slide", "subslide") and c["cell_type"] == "markdown"]
+    return [re.sub(r"[*`]", "", line.lstrip("#")).strip() for line in firsts]
 
 
 def test_every_notebook_gets_a_deck_and_a_page(tmp_path):
