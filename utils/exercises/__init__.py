@@ -22,5 +22,19 @@ def _not_yet() -> bool:
     return False
 
 
+def _whole_number_verdict(answer, truth: int, good: str, hint: str) -> bool:
+    """The verdict for an answer that should be the whole number ``truth``."""
+    if _unanswered(answer):
+        return _not_yet()
+    try:
+        ok = float(answer) == truth
+    except (TypeError, ValueError):
+        return _verdict(False, "", f"give a whole number, not {answer!r}.")
+    return _verdict(ok, good, hint)
+
+
 from .lesson00 import *  # noqa: E402,F401,F403
 from .lesson01 import *  # noqa: E402,F401,F403
+from .lesson03 import *  # noqa: E402,F401,F403
+from .lesson02 import *  # noqa: E402,F401,F403
+from .lesson04 import *  # noqa: E402,F401,F403

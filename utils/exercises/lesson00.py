@@ -3,23 +3,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _not_yet, _unanswered, _verdict
+from . import _not_yet, _unanswered, _verdict, _whole_number_verdict
 
 __all__ = ["ex00_count_digit", "ex00_pick", "ex00_scale"]
 
 
 def ex00_count_digit(answer, labels, digit: int = 7) -> bool:
     """Lesson 00, exercise 1: how many training images show ``digit``?"""
-    if _unanswered(answer):
-        return _not_yet()
-    labels = np.asarray(labels)
-    truth = int(np.sum(labels == digit))
-    try:
-        ok = int(answer) == truth and float(answer) == truth
-    except (TypeError, ValueError):
-        return _verdict(False, "", f"give a whole number, not {answer!r}.")
-    return _verdict(ok, f"{truth} images of a {digit}.",
-                    f"{answer} is not it. Compare the labels with {digit} and count the matches (np.sum).")
+    truth = int(np.sum(np.asarray(labels) == digit))
+    return _whole_number_verdict(answer, truth, f"{truth} images of a {digit}.",
+                                 f"{answer} is not it. Compare the labels with {digit} and count the matches (np.sum).")
 
 
 def ex00_pick(answer) -> bool:

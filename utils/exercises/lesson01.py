@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _not_yet, _unanswered, _verdict
+from . import _not_yet, _unanswered, _verdict, _whole_number_verdict
 from .. import conv
 
 __all__ = ["ex01_output_size", "ex01_conv2d_stride", "ex01_conv_matrix"]
@@ -11,15 +11,9 @@ __all__ = ["ex01_output_size", "ex01_conv2d_stride", "ex01_conv_matrix"]
 
 def ex01_output_size(answer, i: int = 28, k: int = 5, s: int = 2, p: int = 1) -> bool:
     """Lesson 01, exercise 1: the output size of a convolution with these settings."""
-    if _unanswered(answer):
-        return _not_yet()
     truth = conv.output_size(i, k, s, p)
-    try:
-        ok = float(answer) == truth
-    except (TypeError, ValueError):
-        return _verdict(False, "", f"give a whole number, not {answer!r}.")
     hint = f"use o = floor((i + 2p - k) / s) + 1 with i={i}, k={k}, s={s}, p={p}; don't forget the floor and the +1."
-    return _verdict(ok, f"floor(({i} + 2*{p} - {k}) / {s}) + 1 = {truth}.", hint)
+    return _whole_number_verdict(answer, truth, f"floor(({i} + 2*{p} - {k}) / {s}) + 1 = {truth}.", hint)
 
 
 def ex01_conv2d_stride(fn) -> bool:

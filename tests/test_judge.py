@@ -1,0 +1,215 @@
+"""utils.judge: the cached MNIST judge that grades digits for lessons 04-07.
+
+The judge is trained (or loaded from the cache) once per session, so the notebooks that run after
+these tests find it cached. Tests of the cache itself use a throw-away folder and a stub trainer.
+"""
+import time
+
+import numpy as np
+import pytest
+
+import utils
+from utils import data, judge
+
+
+@pytest.fixture(scope="session")
+def mnist():
+    return data.load_mnist("sample")
+
+
+@pytest.fixture(scope="session")
+def trained(mnist):
+    start = time.perf_counter()
+    model = judge.get_judge()  # trains on first use (about a minute), then loads from the cache
+    print(f"\nget_judge() took {time.perf_counter() - start:.0f} s")
+    return model
+
+
+@pytest.fixture(scope="session")
+def real_scores(trained, mnist):
+    _, (x_test, y_test) = mnist
+    return judge.score(x_test, y_test, judge=trained)
+
+
+def test_judge_reads_real_test_digits(real_scores):
+    assert real_scores["n"] == 10000
+    assert real_scores["label_accuracy"] >= 0.985
+    assert real_scores["class_coverage"] == 1.0
+    assert real_scores["mean_confidence"] > 0.95
+    assert real_scores["frechet_distance"] < 1e-6  # the test digits against their own statistics
+    assert sum(real_scores["class_histogram"]) == 10000 and min(real_scores["class_histogram"]) > 800
+
+
+def test_real_digits_score_near_perfect_and_noise_badly(trained, mnist):
+    (x_train, y_train), _ = mnist
+    rng = np.random.default_rng(0)
+    real = judge.score(x_train[::5], y_train[::5], judge=trained)  # 1,000 training digits
+    noise = judge.score(rng.integers(0, 256, (1000, 28, 28), dtype=np.uint8), rng.integers(0, 10, 1000), judge=trained)
+    assert real["label_accuracy"] > 0.98 and real["class_coverage"] == 1.0 and real["mean_confidence"] > 0.95
+    assert noise["label_accuracy"] < 0.3 and noise["class_coverage"] <= 0.3 and noise["mean_confidence"] < 0.5
+    assert real["frechet_distance"] < 15 and noise["frechet_distance"] > 10 * real["frechet_distance"]
+    collapsed = judge.score(x_train[y_train == 1][:300], judge=trained)  # mode collapse: one digit only
+    assert collapsed["class_coverage"] == 0.1 and "label_accuracy" not in collapsed
+    assert collapsed["frechet_distance"] > 5 * real["frechet_distance"]
+
+
+def test_separate_functions_agree_with_score(trained, mnist):
+    (x_train, y_train), _ = mnist
+    x, y = x_train[::50], y_train[::50]
+    result = judge.score(x, y, judge=trained)
+    assert judge.label_accuracy(x, y, judge=trained) == result["label_accuracy"]
+    assert judge.class_coverage(x, judge=trained) == result["class_coverage"]
+    assert judge.class_histogram(x, judge=trained).tolist() == result["class_histogram"]
+    assert judge.mean_confidence(x, judge=trained) == pytest.approx(result["mean_confidence"])
+    assert judge.frechet_distance(x, judge=trained) == pytest.approx(result["frechet_distance"])
+    assert judge.features(x, judge=trained).shape == (100, 128)
+    assert judge.predict_proba(x, judge=trained).sum(axis=1) == pytest.approx(np.ones(100), abs=1e-5)
+
+
+def test_every_value_range_gives_the_same_answer(trained, mnist):
+    (x_train, _), _ = mnist
+    x = x_train[:50]
+    p = judge.predict_proba(x, judge=trained)
+    for same in (x / 255.0, (x / 255.0)[..., None].astype("float32"), x / 127.5 - 1.0, x.astype("int64")):
+        np.testing.assert_allclose(judge.predict_proba(same, judge=trained), p, atol=1e-5)
+    np.testing.assert_allclose(judge.check_images(np.zeros((1, 28, 28)), value_range=(-1, 1)), 0.5)
+
+
+@pytest.mark.parametrize("images, message", [
+    (np.zeros((28, 28), np.uint8), r"a batch.*images\[None\]"),
+    (np.zeros((5, 32, 32), np.uint8), r"\(N, 28, 28\).*got shape \(5, 32, 32\)"),
+    (np.zeros((5, 28, 28, 3), np.uint8), r"got shape \(5, 28, 28, 3\)"),
+    (np.zeros((0, 28, 28), np.uint8), "N >= 1"),
+    (np.full((2, 28, 28), 255.0), r"values from 255 to 255.*should be uint8"),
+    (np.full((2, 28, 28), -3.0), r"outside \(-1, 1\)"),
+    (np.full((2, 28, 28), np.nan), "NaN"),
+    (np.zeros((2, 28, 28), bool), "must be numbers"),
+    (np.full((2, 28, 28), 300), r"outside \(0, 255\)"),
+    (np.array([["a"]]), "must be numbers"),
+])
+def test_bad_images_get_a_clear_error(images, message):
+    with pytest.raises(ValueError, match=message):
+        judge.check_images(images)
+
+
+@pytest.mark.parametrize("labels, message", [
+    (np.zeros(3), r"shape \(4,\)"), (np.array([0, 1, 2, 10]), "digits 0-9"),
+    (np.array([0, 1, 2, 1.5]), "whole numbers"), (np.array(["a", "b", "c", "d"]), "whole numbers"),
+])
+def test_bad_labels_get_a_clear_error(labels, message):
+    with pytest.raises(ValueError, match=message):
+        judge.check_labels(labels, 4)
+
+
+def test_bad_value_range_and_too_few_images(trained):
+    with pytest.raises(ValueError, match="value_range"):
+        judge.check_images(np.zeros((2, 28, 28)), value_range=(0, 2))
+    with pytest.raises(ValueError, match="at least 2 images"):
+        judge.frechet_distance(np.zeros((1, 28, 28), np.uint8), judge=trained)
+    with pytest.raises(ValueError, match="min_fraction"):
+        judge.class_coverage(np.zeros((2, 28, 28), np.uint8), judge=trained, min_fraction=0)
+
+
+def test_frechet_distance_formula():
+    # One dimension: (m1 - m2)^2 + (s1 - s2)^2.
+    assert judge.frechet_distance_from_stats([1.0], [[4.0]], [3.0], [[9.0]]) == pytest.approx(4 + 1)
+    # Diagonal covariances: |mu1 - mu2|^2 + sum (sqrt(a) - sqrt(b))^2; symmetric; 0 for equal stats.
+    mu1, mu2 = np.array([0.0, 1.0, 2.0]), np.array([1.0, 1.0, 0.0])
+    a, b = np.array([1.0, 4.0, 9.0]), np.array([4.0, 4.0, 1.0])
+    expected = np.sum((mu1 - mu2) ** 2) + np.sum((np.sqrt(a) - np.sqrt(b)) ** 2)
+    assert judge.frechet_distance_from_stats(mu1, np.diag(a), mu2, np.diag(b)) == pytest.approx(expected)
+    assert judge.frechet_distance_from_stats(mu2, np.diag(b), mu1, np.diag(a)) == pytest.approx(expected)
+    rng = np.random.default_rng(1)
+    feats = rng.normal(size=(500, 6)) @ rng.normal(size=(6, 6))
+    assert judge.frechet_distance_from_stats(*judge.feature_stats(feats), *judge.feature_stats(feats)) == pytest.approx(0, abs=1e-6)
+    with pytest.raises(ValueError, match="means"):
+        judge.frechet_distance_from_stats(mu1, np.diag(a), mu2[:2], np.diag(b[:2]))
+    with pytest.raises(ValueError, match="N >= 2"):
+        judge.feature_stats(np.zeros((1, 3)))
+
+
+def test_cache_location(monkeypatch, tmp_path):
+    monkeypatch.setenv("C2G_CACHE_DIR", str(tmp_path))
+    assert judge.cache_dir() == tmp_path
+    assert judge.cache_path("sample") == tmp_path / f"judge-sample-v{judge.VERSION}.keras"
+    assert judge.cache_path("keras", tmp_path / "x").name == f"judge-keras-v{judge.VERSION}.keras"
+    monkeypatch.delenv("C2G_CACHE_DIR")
+    assert judge.cache_dir().parts[-2:] == (".cache", "conv2gan")
+    with pytest.raises(ValueError, match="'keras' or 'sample'"):
+        judge.cache_path("auto")
+
+
+def test_auto_source_prefers_what_is_at_hand(monkeypatch, tmp_path):
+    monkeypatch.delenv("C2G_DATA", raising=False)
+    monkeypatch.setattr(data, "keras_cache_path", lambda: tmp_path / "no-mnist.npz")
+    judge.cache_path("sample", tmp_path).write_bytes(b"")
+    assert judge._resolve_source(None, tmp_path) == "sample"
+    judge.cache_path("keras", tmp_path).write_bytes(b"")
+    assert judge._resolve_source("auto", tmp_path) == "keras"
+    assert judge._resolve_source("sample", tmp_path) == "sample"
+    with pytest.raises(ValueError, match="auto, keras, sample"):
+        judge._resolve_source("online", tmp_path)
+
+
+def _stub_train(x_train, y_train, **kwargs):
+    """An untrained judge, instantly: stands in for the minute of real training."""
+    return judge.build_judge()
+
+
+def test_corrupt_or_wrong_cache_is_retrained_with_a_message(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(judge, "_train", _stub_train)
+    path = judge.cache_path("sample", tmp_path)
+    path.write_bytes(b"not a keras file")
+    model = judge.get_judge("sample", folder=tmp_path)
+    out = capsys.readouterr().out
+    assert "unusable" in out and "training a new one" in out and str(path) in out
+    assert model.output_shape == (None, 10) and path.is_file() and path.stat().st_size > 1000
+    assert judge.get_judge("sample", folder=tmp_path) is model  # once per process
+    # A readable file that no longer classifies digits (here: the untrained stub) is retrained too.
+    judge._judges.clear()
+    judge.get_judge("sample", folder=tmp_path)
+    assert "classifies only" in capsys.readouterr().out
+    assert not list(tmp_path.glob("*partial*"))  # saving went through a temporary file
+
+
+def test_real_stats_are_cached_next_to_the_judge(monkeypatch, tmp_path, mnist):
+    monkeypatch.setattr(judge, "_train", _stub_train)
+    model = judge.get_judge("sample", folder=tmp_path)
+    judge._real_stats.clear()
+    mu, cov = judge.real_stats(model)
+    stats_file = tmp_path / f"judge-sample-v{judge.VERSION}-test-stats.npz"
+    assert stats_file.is_file() and mu.shape == (128,) and cov.shape == (128, 128)
+    judge._real_stats.clear()
+    np.testing.assert_allclose(judge.real_stats(model)[0], mu)  # read back from the file
+    stats_file.write_bytes(b"junk")
+    judge._real_stats.clear()
+    np.testing.assert_allclose(judge.real_stats(model)[0], mu, rtol=1e-5, atol=1e-6)  # recomputed
+    judge._judges.clear()
+    judge._real_stats.clear()
+
+
+def test_junk_images_are_not_digits():
+    junk = judge.junk_images(50, seed=3)
+    assert junk.shape == (50, 28, 28) and junk.dtype == np.uint8
+    np.testing.assert_array_equal(junk, judge.junk_images(50, seed=3))
+
+
+def test_exported_from_utils():
+    assert utils.judge is judge and callable(utils.judge.score)
+
+
+def test_score_file(trained, mnist, tmp_path):
+    (x_train, y_train), _ = mnist
+    np.savez(tmp_path / "samples.npz", images=x_train[:100], labels=y_train[:100])
+    result = judge.score_file(tmp_path / "samples.npz", judge=trained)
+    assert result["n"] == 100 and result["label_accuracy"] > 0.95
+    np.savez(tmp_path / "unlabelled.npz", images=x_train[:100])
+    assert "label_accuracy" not in judge.score_file(tmp_path / "unlabelled.npz", judge=trained)
+    np.savez(tmp_path / "wrong.npz", pictures=x_train[:10])
+    with pytest.raises(ValueError, match="'images'"):
+        judge.score_file(tmp_path / "wrong.npz", judge=trained)
+    (tmp_path / "junk.npz").write_bytes(b"junk")
+    with pytest.raises(ValueError, match="not a readable"):
+        judge.score_file(tmp_path / "junk.npz", judge=trained)
+    with pytest.raises(FileNotFoundError, match="no samples file"):
+        judge.score_file(tmp_path / "missing.npz", judge=trained)

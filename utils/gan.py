@@ -1,0 +1,683 @@
+"""GAN plumbing shared by lessons 04-07 (GAN, CGAN, ACGAN, DCGAN).
+
+The lesson code (the losses, the models, the train step) stays in the notebooks. What is here is
+what every GAN notebook needs around it:
+
+- :class:`LiveView`: one display, updated in place after every epoch, with the loss curves, any
+  other metrics (mean D(x) and D(G(z))), a sample grid from fixed noise and a progress bar.
+  Outside a notebook it prints one line an epoch. It can save each epoch's grid as a PNG.
+- :func:`save_grid`, :func:`epoch_grids` and :func:`make_gif`: sample grids as PNG files and a GIF
+  of training made from them with imageio.
+- :class:`Checkpoints`: ``tf.train.CheckpointManager`` with an epoch counter: restore the latest
+  checkpoint if there is one, save every N epochs, report the epoch a run resumes from.
+- :func:`save_samples` and :func:`load_samples`: generated images as ``samples.npz`` (``images``
+  uint8 (N, H, W), optional ``labels``), the file the judge scores (``utils.judge``).
+- :func:`interpolate`: points on the line (or the great circle) between two noise vectors.
+- :class:`ToyView` and :func:`toy_png`: the in-place view of a 1-D toy GAN (lesson 04).
+
+Every function checks its input and says what was wrong and what it expects.
+"""
+from __future__ import annotations
+
+import io
+import json
+import math
+import numbers
+import os
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+
+from . import viz
+
+GRID_PATTERN = re.compile(r"^epoch_(\d+)\.png$")
+
+
+# --- small checks -------------------------------------------------------------------------------
+def _whole(name, value, low=None, high=None):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) \
+            or (low is not None and value < low) or (high is not None and value > high):
+        bounds = (f" from {low} to {high}" if high is not None else f" >= {low}") if low is not None else ""
+        raise ValueError(f"{name} must be a whole number{bounds}; got {value!r}.")
+    return int(value)
+
+
+def _number(name, value):
+    """A finite Python float from a number, a 0-d array or a scalar tensor."""
+    try:
+        if hasattr(value, "numpy"):
+            value = value.numpy()
+        if isinstance(value, (bool, str, bytes)) or np.ndim(value) != 0:
+            raise TypeError
+        value = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be one number (a float or a scalar tensor); got {value!r}.") from None
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite; got {value}.")
+    return value
+
+
+def _metrics(metrics, what="metrics"):
+    if not isinstance(metrics, dict) or not metrics:
+        raise ValueError(f"{what} must be a non-empty dict of name -> number, e.g. "
+                         f"{{'d_loss': 0.7, 'g_loss': 1.2}}; got {metrics!r}.")
+    out = {}
+    for key, value in metrics.items():
+        if not isinstance(key, str) or not key:
+            raise ValueError(f"{what}: every name must be a non-empty string; got {key!r}.")
+        out[key] = _number(f"{what}[{key!r}]", value)
+    return out
+
+
+def _in_notebook() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and hasattr(shell, "kernel")
+
+
+def figure_png(fig) -> bytes:
+    """A matplotlib figure as PNG bytes. Used by :class:`LiveView` and :class:`ToyView`."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def _new_figure(size):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=size)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+class _Screen:
+    """Where a view draws: an ipywidgets ``Output`` (an Image widget inside it), the notebook cell
+    (one display updated in place through its display id), or nowhere (outside a notebook)."""
+
+    def __init__(self, output=None):
+        self.handle = self.image = None
+        if output is not None:
+            import ipywidgets as widgets
+            from IPython.display import display
+
+            if not isinstance(output, widgets.Output):
+                raise ValueError(f"output must be an ipywidgets.Output or None; got {type(output).__name__}.")
+            self.image = widgets.Image(format="png")
+            with output:
+                display(self.image)
+        self.active = output is not None or _in_notebook()
+
+    def show(self, png: bytes):
+        if self.image is not None:
+            self.image.value = png
+        elif self.active:
+            from IPython.display import Image, display
+
+            if self.handle is None:
+                self.handle = display(Image(data=png), display_id=True)
+            else:
+                self.handle.update(Image(data=png))
+
+
+# --- the live training view -----------------------------------------------------------------------
+def default_panels(names) -> dict:
+    """How :class:`LiveView` groups metrics when it is not told: every name with "loss" in one
+    panel "losses", the others in a panel "other metrics"."""
+    names = list(names)
+    losses = [n for n in names if "loss" in n.lower()]
+    others = [n for n in names if n not in losses]
+    return {k: v for k, v in (("losses", losses), ("other metrics", others)) if v}
+
+
+def live_view_png(history: dict, panels: dict, grid=None, *, title=None, epochs=None,
+                  epoch_numbers=None) -> bytes:
+    """The live view as PNG bytes: one plot a panel (its metrics against the epoch) and the sample
+    grid (an array from :func:`utils.image_grid`) on the right. Used by :class:`LiveView`."""
+    if not isinstance(panels, dict):
+        raise ValueError(f"panels must be a dict {{panel title: [metric names]}}; got {type(panels).__name__}.")
+    if not panels and grid is None:
+        panels = {"waiting for the first epoch": []}
+    n_plots = len(panels) + (grid is not None)
+    fig = _new_figure((3.7 * n_plots, 3.6))
+    axes = fig.subplots(1, n_plots, squeeze=False)[0]
+    for ax, (name, keys) in zip(axes, panels.items()):
+        for key in keys:
+            values = history.get(key, [])
+            if values:
+                xs = epoch_numbers if epoch_numbers is not None and len(epoch_numbers) == len(values) \
+                    else range(1, len(values) + 1)
+                ax.plot(list(xs), values, marker="o" if len(values) < 30 else None, markersize=3, label=key)
+        ax.set(title=name, xlabel="epoch", ylabel="value")
+        if epochs:
+            ax.set_xlim(0.5, epochs + 0.5)
+        if any(history.get(k) for k in keys):
+            ax.legend(fontsize=8)
+    if grid is not None:
+        ax = axes[-1]
+        ax.imshow(grid, cmap="gray", vmin=0.0, vmax=1.0)
+        ax.set(title="samples from fixed noise", xticks=[], yticks=[])
+        ax.grid(False)
+    if title:
+        fig.suptitle(title, fontweight="bold")
+    fig.tight_layout()
+    return figure_png(fig)
+
+
+class LiveView:
+    """The live training view of a GAN: loss curves, other metrics (mean D(x), D(G(z)), ...), a grid
+    of samples from fixed noise and a progress bar, all in one display updated in place after each
+    epoch. Outside a notebook it prints one line an epoch instead. Used by lessons 04-07.
+
+    ``epochs``: how many epochs the run has in all; ``steps_per_epoch``: batches an epoch (for the
+    progress bar). ``sample_fn``: a callable with no arguments that returns the images to show
+    (N, H, W) or (N, H, W, 1), e.g. ``lambda: generator(fixed_noise, training=False)``; None for no
+    grid. ``panels``: ``{panel title: [metric names]}`` (default: :func:`default_panels`).
+    ``grid_dir``: a folder where each epoch's grid is saved as ``epoch_001.png``, ... (for
+    :func:`make_gif`), enlarged ``grid_scale`` times. ``initial_epoch`` and ``history``: where a
+    resumed run starts, and the metrics of the epochs before it (see :class:`Checkpoints`).
+    ``output``: an ``ipywidgets.Output`` to draw into (for training started by a button). Metrics
+    that are in no panel are recorded in :attr:`history` but not drawn.
+
+    Call :meth:`step` after each batch, :meth:`update` with the epoch's metrics after each epoch,
+    and :meth:`close` at the end (or use ``with LiveView(...) as view:``).
+    """
+
+    def __init__(self, epochs, steps_per_epoch, sample_fn=None, *, panels=None, title="GAN training",
+                 grid_dir=None, grid_scale=1, ncols=10, value_range=(-1, 1), initial_epoch=0, history=None,
+                 output=None):
+        self.epochs = _whole("epochs", epochs, 1)
+        self.steps_per_epoch = _whole("steps_per_epoch", steps_per_epoch, 1)
+        if sample_fn is not None and not callable(sample_fn):
+            raise ValueError("sample_fn must be a function without arguments that returns images "
+                             f"(e.g. lambda: generator(noise, training=False)), or None; got {sample_fn!r}.")
+        self.sample_fn = sample_fn
+        if panels is not None:
+            if not isinstance(panels, dict) or not panels or not all(
+                    isinstance(k, str) and isinstance(v, (list, tuple)) and v and all(isinstance(m, str) for m in v)
+                    for k, v in panels.items()):
+                raise ValueError("panels must be a dict {panel title: [metric names]}, e.g. "
+                                 f"{{'losses': ['d_loss', 'g_loss']}}; got {panels!r}.")
+            panels = {k: list(v) for k, v in panels.items()}
+        self.panels = panels
+        self.title = title
+        self.ncols = _whole("ncols", ncols, 1)
+        self.grid_scale = _whole("grid_scale", grid_scale, 1, 16)
+        self.value_range = value_range
+        self.initial_epoch = _whole("initial_epoch", initial_epoch, 0, self.epochs)
+        self.history = {}
+        self.epoch_numbers = []
+        if history:
+            if not isinstance(history, dict) or not all(isinstance(v, (list, tuple)) for v in history.values()):
+                raise ValueError(f"history must be a dict {{metric: [one value an epoch]}}; got {history!r}.")
+            lengths = {len(v) for v in history.values()}
+            if len(lengths) != 1 or lengths.pop() > self.initial_epoch:
+                raise ValueError("history must hold the same number of values for every metric, at most "
+                                 f"initial_epoch={self.initial_epoch}; got lengths "
+                                 f"{ {k: len(v) for k, v in history.items()} }.")
+            self.history = {k: [_number(f"history[{k!r}]", x) for x in v] for k, v in history.items()}
+            count = len(next(iter(self.history.values())))
+            self.epoch_numbers = list(range(self.initial_epoch - count + 1, self.initial_epoch + 1))
+        self.grid_dir = None if grid_dir is None else Path(grid_dir)
+        if self.grid_dir is not None:
+            self.grid_dir.mkdir(parents=True, exist_ok=True)
+        self.last_epoch = self.initial_epoch
+        self.grid = None
+        self.seconds = 0.0
+        self.draw_seconds = 0.0
+        self._closed = False
+        self._start = time.perf_counter()
+        self._screen = _Screen(output)
+        from tqdm.auto import tqdm
+
+        if output is not None:
+            with output:
+                self.bar = tqdm(total=(self.epochs - self.initial_epoch) * self.steps_per_epoch,
+                                desc=title or "training", unit="batch")
+        else:
+            self.bar = tqdm(total=(self.epochs - self.initial_epoch) * self.steps_per_epoch,
+                            desc=title or "training", unit="batch")
+        if self._screen.active:
+            if self.sample_fn is not None and self.initial_epoch > 0:  # a resumed run: show where it stands
+                self.grid = self._sample_grid()
+            self._draw()
+
+    # the public calls
+    def step(self, n=1):
+        """Advance the progress bar by ``n`` batches."""
+        self.bar.update(_whole("n", n, 0))
+
+    def update(self, epoch, metrics):
+        """Record the metrics of ``epoch`` (a dict name -> number; tensors are fine), sample a new
+        grid, save it under ``grid_dir`` and redraw. Returns the saved grid's path (or None)."""
+        if self._closed:
+            raise RuntimeError("this LiveView is closed; make a new one for a new run.")
+        epoch = _whole("epoch", epoch, self.last_epoch + 1, self.epochs)
+        metrics = _metrics(metrics)
+        for key, value in metrics.items():
+            self.history.setdefault(key, [math.nan] * len(self.epoch_numbers)).append(value)
+        for key in self.history:
+            if key not in metrics:
+                self.history[key].append(math.nan)
+        self.epoch_numbers.append(epoch)
+        self.last_epoch = epoch
+        path = None
+        if self.sample_fn is not None:
+            self.grid = self._sample_grid()
+            if self.grid_dir is not None:
+                path = save_grid(self.grid, self.grid_dir / f"epoch_{epoch:03d}.png", scale=self.grid_scale)
+        shown = " · ".join(f"{k} {v:.3f}" for k, v in metrics.items())
+        self.bar.set_postfix_str(shown, refresh=True)
+        if self._screen.active:
+            self._draw()
+        else:
+            print(f"epoch {epoch}/{self.epochs}: {shown} ({time.perf_counter() - self._start:.0f} s)", flush=True)
+        return path
+
+    def close(self):
+        """Close the progress bar; ``seconds`` then holds the run's wall time."""
+        if not self._closed:
+            self.bar.close()
+            self.seconds = time.perf_counter() - self._start
+            self._closed = True
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def _sample_grid(self):
+        images = self.sample_fn()
+        images = images.numpy() if hasattr(images, "numpy") else np.asarray(images)
+        return viz.image_grid(images, ncols=self.ncols, value_range=self.value_range)
+
+    def _draw(self):
+        start = time.perf_counter()
+        panels = self.panels or default_panels(self.history) or {}
+        done = self.last_epoch - self.initial_epoch
+        elapsed = time.perf_counter() - self._start
+        title = f"{self.title} · epoch {self.last_epoch}/{self.epochs}"
+        if done:
+            title += f" · {elapsed / done:.1f} s an epoch"
+        png = live_view_png(self.history, panels, self.grid, title=title, epochs=self.epochs,
+                            epoch_numbers=self.epoch_numbers)
+        self._screen.show(png)
+        self.draw_seconds += time.perf_counter() - start
+
+
+# --- grids and GIFs -------------------------------------------------------------------------------
+def _as_uint8_grid(grid_or_images, ncols, value_range):
+    x = np.asarray(grid_or_images.numpy() if hasattr(grid_or_images, "numpy") else grid_or_images)
+    if x.ndim == 2 or (x.ndim == 3 and x.shape[-1] == 3 and x.shape[0] > 3):
+        grid = viz.to_display(x, value_range)[0]   # already a grid (H, W) or (H, W, 3)
+    else:
+        grid = viz.image_grid(x, ncols=ncols, value_range=value_range)
+    return np.round(grid * 255).astype("uint8")
+
+
+def save_grid(images, path, *, ncols=10, scale=2, value_range=None) -> Path:
+    """Save images as one PNG grid (``ncols`` a row, enlarged ``scale`` times) and return its path.
+
+    ``images`` is a batch (N, H, W) or (N, H, W, 1), uint8 or floats in [0, 1] or [-1, 1], or a grid
+    already made by :func:`utils.image_grid` (H, W). Used by :class:`LiveView` (lessons 04-07).
+    """
+    import imageio.v2 as imageio
+
+    path = Path(path)
+    if path.suffix.lower() != ".png":
+        raise ValueError(f"path must end in .png; got {str(path)!r}.")
+    scale = _whole("scale", scale, 1, 16)
+    grid = _as_uint8_grid(images, _whole("ncols", ncols, 1), value_range)
+    if scale > 1:
+        grid = np.repeat(np.repeat(grid, scale, axis=0), scale, axis=1)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    imageio.imwrite(path, grid)
+    return path
+
+
+def epoch_grids(folder) -> list:
+    """The grids :class:`LiveView` saved in ``folder`` (``epoch_001.png``, ...), sorted by epoch."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ValueError(f"folder {str(folder)!r} does not exist; expected the grid_dir of a LiveView.")
+    found = [(int(m.group(1)), p) for p in folder.iterdir() if (m := GRID_PATTERN.match(p.name))]
+    return [p for _, p in sorted(found)]
+
+
+def make_gif(frames, path, *, fps=4, hold_last=4) -> Path:
+    """Make a looping GIF of training with imageio and return its path.
+
+    ``frames`` is a folder of epoch grids (see :func:`epoch_grids`), a list of image files, or a list
+    of arrays (uint8, or floats in [0, 1]) of one shape. ``fps``: frames a second; ``hold_last``:
+    the last frame stays on screen this many frames longer, so the final result can be seen. Used by lessons
+    04-07.
+    """
+    import imageio.v2 as imageio
+
+    path = Path(path)
+    if path.suffix.lower() != ".gif":
+        raise ValueError(f"path must end in .gif; got {str(path)!r}.")
+    fps = _number("fps", fps)
+    if not 0 < fps <= 50:
+        raise ValueError(f"fps must be between 0 and 50 frames a second; got {fps}.")
+    hold_last = _whole("hold_last", hold_last, 0)
+    if isinstance(frames, (str, Path)):
+        frames = epoch_grids(frames)
+    frames = list(frames)
+    if not frames:
+        raise ValueError("make_gif needs at least one frame; got none (has the LiveView saved any grids?).")
+    arrays = []
+    for k, frame in enumerate(frames):
+        if isinstance(frame, (str, Path)):
+            if not Path(frame).is_file():
+                raise ValueError(f"frame {k}: no file {str(frame)!r}.")
+            frame = imageio.imread(frame)
+        frame = np.asarray(frame)
+        if frame.dtype != np.uint8:
+            if not np.issubdtype(frame.dtype, np.floating) or frame.min() < 0 or frame.max() > 1:
+                raise ValueError(f"frame {k} must be uint8 or floats in [0, 1]; got {frame.dtype} "
+                                 f"from {frame.min()} to {frame.max()}.")
+            frame = np.round(frame * 255).astype("uint8")
+        if frame.ndim not in (2, 3):
+            raise ValueError(f"frame {k} must be an image (H, W) or (H, W, C); got shape {frame.shape}.")
+        if arrays and frame.shape != arrays[0].shape:
+            raise ValueError(f"all frames must have one shape: frame 0 is {arrays[0].shape}, frame {k} {frame.shape}.")
+        arrays.append(frame)
+    frame_ms = int(round(1000 / fps))
+    durations = [frame_ms] * (len(arrays) - 1) + [frame_ms * (1 + hold_last)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    imageio.mimsave(path, arrays, format="GIF", duration=durations, loop=0)
+    return path
+
+
+# --- checkpoints --------------------------------------------------------------------------------
+class Checkpoints:
+    """Save and resume training with ``tf.train.CheckpointManager``. Used by lessons 04-07.
+
+    ``Checkpoints(folder, generator=G, discriminator=D, g_optimizer=..., d_optimizer=...)`` tracks
+    the given objects (Keras models, built optimizers, ``tf.Variable``) plus an epoch counter.
+    :meth:`restore` loads the latest checkpoint in ``folder`` if there is one and returns the
+    number of epochs already done (0 for a fresh start); :attr:`history` then holds the metrics
+    saved with it. :meth:`save` writes a checkpoint every ``every`` epochs (or when forced) and
+    keeps the last ``max_to_keep``. ``fresh=True`` first deletes this helper's old checkpoints in
+    ``folder``, to start a run over.
+    """
+
+    HISTORY_FILE = "history.json"
+
+    def __init__(self, folder, *, every=1, max_to_keep=3, fresh=False, **objects):
+        import tensorflow as tf
+
+        if not isinstance(folder, (str, Path)) or not str(folder).strip():
+            raise ValueError(f"folder must be a path (str or Path); got {folder!r}.")
+        self.folder = Path(folder)
+        self.every = _whole("every", every, 1)
+        self.max_to_keep = _whole("max_to_keep", max_to_keep, 1)
+        if not objects:
+            raise ValueError("Checkpoints needs the objects to save as keywords, e.g. "
+                             "Checkpoints(folder, generator=G, discriminator=D, g_optimizer=opt_g).")
+        if "epoch" in objects:
+            raise ValueError("'epoch' is the name of the checkpoint's own epoch counter; name your object otherwise.")
+        for name, obj in objects.items():
+            if not isinstance(obj, tf.__internal__.tracking.Trackable):
+                raise ValueError(f"{name} must be something TensorFlow can checkpoint (a Keras model or "
+                                 f"optimizer, a tf.Variable, a tf.Module); got {type(obj).__name__}.")
+        self.objects = objects
+        if fresh:
+            self.clear()
+        self.epoch = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch")
+        self.checkpoint = tf.train.Checkpoint(epoch=self.epoch, **objects)
+        self.manager = tf.train.CheckpointManager(self.checkpoint, str(self.folder), max_to_keep=self.max_to_keep)
+        self.history = None
+
+    def clear(self):
+        """Delete this helper's files in the folder (ckpt-*, the ``checkpoint`` index, history.json)."""
+        if self.folder.is_dir():
+            for p in self.folder.iterdir():
+                if re.match(r"^ckpt-\d+\.(index|data-\d+-of-\d+)$", p.name) or p.name in ("checkpoint", self.HISTORY_FILE):
+                    p.unlink()
+
+    @property
+    def latest(self):
+        """The path prefix of the latest checkpoint, or None."""
+        return self.manager.latest_checkpoint
+
+    def _check_built(self):
+        import keras
+
+        for name, obj in self.objects.items():
+            if isinstance(obj, keras.optimizers.Optimizer) and not obj.built:
+                raise ValueError(f"{name} is an optimizer that is not built yet, so its state (e.g. Adam's "
+                                 f"moments) cannot be restored: call {name}.build(model.trainable_variables) first.")
+            if isinstance(obj, keras.Model) and not obj.built:
+                raise ValueError(f"{name} is a model that is not built yet: give it an Input or call it once first.")
+
+    def restore(self, verbose=True) -> int:
+        """Restore the latest checkpoint if there is one. Returns the epochs already done (0: none)."""
+        self._check_built()
+        path = self.latest
+        if path is None:
+            self.history = None
+            if verbose:
+                print(f"No checkpoint in {self.folder}: starting at epoch 1.")
+            return 0
+        status = self.checkpoint.restore(path)
+        status.assert_existing_objects_matched()
+        epoch = int(self.epoch.numpy())
+        self.history = None
+        history_file = self.folder / self.HISTORY_FILE
+        if history_file.is_file():
+            try:
+                saved = json.loads(history_file.read_text(encoding="utf-8"))
+                if saved.get("epoch") == epoch:
+                    self.history = saved.get("history")
+            except (OSError, ValueError):  # a damaged history only loses the curves, not the weights
+                self.history = None
+        if verbose:
+            print(f"Resumed from {path}: {epoch} epochs done, continuing at epoch {epoch + 1}.")
+        return epoch
+
+    def save(self, epoch, history=None, *, force=False):
+        """Save a checkpoint for ``epoch`` (epochs done) when it is a multiple of ``every``, or when
+        ``force``; ``history`` (a dict of metric lists, e.g. ``LiveView.history``) is saved with it.
+        Returns the checkpoint's path, or None when it skipped this epoch."""
+        epoch = _whole("epoch", epoch, 0)
+        if history is not None and not isinstance(history, dict):
+            raise ValueError(f"history must be a dict {{metric: [values]}} or None; got {type(history).__name__}.")
+        if not force and epoch % self.every:
+            return None
+        self.epoch.assign(epoch)
+        path = self.manager.save(checkpoint_number=epoch)
+        if history is not None:
+            target = self.folder / self.HISTORY_FILE
+            partial = target.with_name(target.name + ".partial")
+            partial.write_text(json.dumps({"epoch": epoch, "history": history}), encoding="utf-8")
+            os.replace(partial, target)
+        return path
+
+
+# --- samples ---------------------------------------------------------------------------------------
+def to_uint8(images, value_range=None) -> np.ndarray:
+    """Images as uint8 (N, H, W) (or (N, H, W, 3) for colour), from uint8 or floats in [0, 1] or
+    [-1, 1] (``value_range``, or inferred: any negative value means [-1, 1]), with or without a
+    channel axis of 1. Used by :func:`save_samples`."""
+    x = np.asarray(images.numpy() if hasattr(images, "numpy") else images)
+    if x.ndim not in (3, 4):
+        raise ValueError(f"images must be a batch (N, H, W) or (N, H, W, 1); got shape {x.shape}.")
+    if x.dtype == np.uint8:
+        return x[..., 0] if x.ndim == 4 and x.shape[-1] == 1 else x
+    if x.ndim == 4 and x.shape[-1] not in (1, 3):
+        raise ValueError(f"images must be a batch (N, H, W) or (N, H, W, 1); got shape {x.shape}.")
+    if np.issubdtype(x.dtype, np.floating):
+        if not np.all(np.isfinite(x)):
+            raise ValueError("images contain NaN or infinite values.")
+        lo, hi = (float(x.min()), float(x.max())) if x.size else (0.0, 0.0)
+        if lo < -1.0 - 1e-3 or hi > 1.0 + 1e-3:
+            raise ValueError(f"float images must be in [0, 1] or [-1, 1]; got values from {lo:g} to {hi:g}.")
+    return np.round(viz.to_display(x, value_range) * 255).astype("uint8")
+
+
+def save_samples(images, path, labels=None, value_range=None) -> Path:
+    """Save generated images (and, for conditional models, their labels) as an ``.npz`` file with
+    ``images`` uint8 (N, H, W) and ``labels`` int64 (N,), the format the judge scores. Returns the
+    path. Used by lessons 04-07 (``outputs/<notebook>/samples.npz``)."""
+    path = Path(path)
+    if path.suffix != ".npz":
+        raise ValueError(f"path must end in .npz; got {str(path)!r}.")
+    x = to_uint8(images, value_range)
+    arrays = {"images": x}
+    if labels is not None:
+        y = np.asarray(labels.numpy() if hasattr(labels, "numpy") else labels)
+        if y.shape != (len(x),) or y.dtype == bool or not np.issubdtype(y.dtype, np.number) \
+                or not np.all(np.mod(y, 1) == 0):
+            raise ValueError(f"labels must be whole numbers, one per image, shape ({len(x)},); "
+                             f"got shape {y.shape} and dtype {y.dtype}.")
+        arrays["labels"] = y.astype("int64")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(path, **arrays)
+    return path
+
+
+def load_samples(path):
+    """Read a file written by :func:`save_samples`: returns ``(images, labels)``, labels None when
+    the file has none."""
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"no samples file at {str(path)!r}; run the notebook's sampling cell first.")
+    with np.load(path, allow_pickle=False) as f:
+        if "images" not in f.files:
+            raise ValueError(f"{str(path)!r} has no 'images' array (it has {f.files}).")
+        return f["images"].copy(), (f["labels"].copy() if "labels" in f.files else None)
+
+
+# --- the latent space ------------------------------------------------------------------------------
+def interpolate(z0, z1, t, *, method="slerp") -> np.ndarray:
+    """Points between two noise vectors ``z0`` and ``z1`` (each (D,)) at fractions ``t`` (a number
+    or a 1-D array in [0, 1]): ``"linear"``, the straight line, or ``"slerp"``, the great circle,
+    which keeps the length a Gaussian noise vector typically has. Returns (len(t), D) float32.
+    Used by lessons 04-07's latent-space widgets."""
+    a, b = (np.asarray(v.numpy() if hasattr(v, "numpy") else v, dtype="float64") for v in (z0, z1))
+    if a.ndim != 1 or a.shape != b.shape or a.size == 0:
+        raise ValueError(f"z0 and z1 must be two vectors of one length (D,); got shapes {a.shape} and {b.shape}.")
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+        raise ValueError("z0 and z1 must be finite.")
+    ts = np.atleast_1d(np.asarray(t, dtype="float64"))
+    if ts.ndim != 1 or ts.size == 0 or not np.all(np.isfinite(ts)) or ts.min() < 0 or ts.max() > 1:
+        raise ValueError(f"t must be a number or a 1-D array of numbers in [0, 1]; got {t!r}.")
+    if method not in ("linear", "slerp"):
+        raise ValueError(f"method must be 'linear' or 'slerp'; got {method!r}.")
+    ts = ts[:, None]
+    if method == "linear":
+        return ((1 - ts) * a + ts * b).astype("float32")
+    na, nb = np.linalg.norm(a), np.linalg.norm(b)
+    if na == 0 or nb == 0:
+        raise ValueError("slerp needs two non-zero vectors; use method='linear' for a zero vector.")
+    omega = math.acos(float(np.clip(np.dot(a / na, b / nb), -1.0, 1.0)))
+    if omega < 1e-6:  # (nearly) the same direction: the line is the circle
+        return ((1 - ts) * a + ts * b).astype("float32")
+    return ((np.sin((1 - ts) * omega) * a + np.sin(ts * omega) * b) / math.sin(omega)).astype("float32")
+
+
+# --- the toy GAN view (lesson 04) ---------------------------------------------------------------
+def _check_toy(x, real_density, generated=None, d_values=None):
+    x = np.asarray(x, dtype="float64")
+    if x.ndim != 1 or len(x) < 2 or not np.all(np.isfinite(x)) or not np.all(np.diff(x) > 0):
+        raise ValueError(f"x must be a 1-D grid of increasing finite numbers (at least 2); got shape {x.shape}.")
+    p = np.asarray(real_density, dtype="float64")
+    if p.shape != x.shape or not np.all(np.isfinite(p)) or p.min() < 0:
+        raise ValueError(f"real_density must be non-negative numbers, one per grid point {x.shape}; got shape {p.shape}.")
+    g = d = None
+    if generated is not None:
+        g = np.asarray(generated.numpy() if hasattr(generated, "numpy") else generated, dtype="float64").ravel()
+        if g.size == 0 or not np.all(np.isfinite(g)):
+            raise ValueError("generated must be a non-empty array of finite samples.")
+    if d_values is not None:
+        d = np.asarray(d_values.numpy() if hasattr(d_values, "numpy") else d_values, dtype="float64").ravel()
+        if d.shape != x.shape or not np.all(np.isfinite(d)) or d.min() < 0 or d.max() > 1:
+            raise ValueError(f"d_values must be D(x) in [0, 1], one per grid point {x.shape}; got shape {d.shape}.")
+    return x, p, g, d
+
+
+def toy_png(x, real_density, generated, d_values, history=None, *, title=None, steps=None) -> bytes:
+    """The toy GAN's picture as PNG bytes. Left: the real density, a histogram of the generated
+    samples and the discriminator's D(x) (right axis, with the line D = 1/2). Right: the metrics
+    in ``history`` (``{"step": [...], name: [...]}``) against the training step. Used by
+    :class:`ToyView` (lesson 04)."""
+    x, p, g, d = _check_toy(x, real_density, generated, d_values)
+    fig = _new_figure((11.0, 3.8))
+    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.6, 1]})
+    left.fill_between(x, p, color="tab:blue", alpha=0.3, label="real density $p_{data}$")
+    edges = np.linspace(x[0], x[-1], min(81, max(len(x), 21)))
+    inside = g[(g >= x[0]) & (g <= x[-1])]
+    if inside.size:
+        hist, _ = np.histogram(inside, bins=edges)
+        hist = hist / (g.size * np.diff(edges))  # density of all samples, so escaped mass shows as missing
+        left.stairs(hist, edges, color="tab:orange", lw=1.8, label="generated density $p_g$")
+    top = max(p.max(), (hist.max() if inside.size else 0.0)) * 1.15 or 1.0
+    left.set(xlim=(x[0], x[-1]), ylim=(0, top), xlabel="x", ylabel="density",
+             title="densities and the discriminator")
+    twin = left.twinx()
+    twin.plot(x, d, color="tab:green", lw=2, label="D(x)")
+    twin.axhline(0.5, color="tab:green", ls=":", lw=1)
+    twin.set(ylim=(0, 1.02), ylabel="D(x)")
+    twin.grid(False)
+    handles = left.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
+    left.legend(handles, [h.get_label() for h in handles], loc="upper left", fontsize=8)
+    escaped = 1 - inside.size / g.size
+    if escaped > 0.01:
+        left.text(0.99, 0.97, f"{escaped:.0%} of samples outside the plot", transform=left.transAxes,
+                  ha="right", va="top", fontsize=8)
+    if history and history.get("step"):
+        for key, values in history.items():
+            if key != "step":
+                right.plot(history["step"], values, label=key)
+        right.legend(fontsize=8)
+    if steps:
+        right.set_xlim(0, steps)
+    right.set(title="losses", xlabel="training step (G updates)", ylabel="loss")
+    if title:
+        fig.suptitle(title, fontweight="bold")
+    fig.tight_layout()
+    return figure_png(fig)
+
+
+class ToyView:
+    """The in-place view of a 1-D toy GAN (lesson 04): real and generated densities, the
+    discriminator's D(x) and the losses, redrawn by each :meth:`update`. Outside a notebook it
+    prints one line an update. ``output``: an ``ipywidgets.Output`` to draw into (for a Train
+    button); ``steps``: the run's length, for the loss plot's axis."""
+
+    def __init__(self, x, real_density, *, steps=None, title="Toy GAN", output=None):
+        self.x, self.real_density, _, _ = _check_toy(x, real_density)
+        self.steps = None if steps is None else _whole("steps", steps, 1)
+        self.title = title
+        self.history = {"step": []}
+        self._screen = _Screen(output)
+        self.frames = 0
+
+    def update(self, step, generated, d_values, metrics):
+        """Record ``metrics`` (a dict name -> number) at training step ``step`` and redraw with the
+        generated samples and D(x) on the grid."""
+        step = _whole("step", step, 0)
+        metrics = _metrics(metrics)
+        _check_toy(self.x, self.real_density, generated, d_values)
+        self.history["step"].append(step)
+        for key, value in metrics.items():
+            self.history.setdefault(key, [math.nan] * (len(self.history["step"]) - 1)).append(value)
+        for key, values in self.history.items():
+            if len(values) < len(self.history["step"]):
+                values.append(math.nan)
+        self.frames += 1
+        title = f"{self.title} · step {step}" + (f"/{self.steps}" if self.steps else "")
+        if self._screen.active:
+            self._screen.show(toy_png(self.x, self.real_density, generated, d_values, self.history,
+                                      title=title, steps=self.steps))
+        else:
+            print(f"{title}: " + " · ".join(f"{k} {v:.3f}" for k, v in metrics.items()), flush=True)
