@@ -13,6 +13,7 @@ what every GAN notebook needs around it:
 - :func:`save_samples` and :func:`load_samples`: generated images as ``samples.npz`` (``images``
   uint8 (N, H, W), optional ``labels``), the file the judge scores (``utils.judge``).
 - :func:`interpolate`: points on the line (or the great circle) between two noise vectors.
+- :func:`text_to_labels` and :func:`paste_row`: "write a number" with a conditional generator.
 - :class:`ToyView` and :func:`toy_png`: the in-place view of a 1-D toy GAN (lesson 04).
 
 Every function checks its input and says what was wrong and what it expects.
@@ -583,6 +584,62 @@ def interpolate(z0, z1, t, *, method="slerp") -> np.ndarray:
     if omega < 1e-6:  # (nearly) the same direction: the line is the circle
         return ((1 - ts) * a + ts * b).astype("float32")
     return ((np.sin((1 - ts) * omega) * a + np.sin(ts * omega) * b) / math.sin(omega)).astype("float32")
+
+
+# --- conditional models (lessons 05-07) -------------------------------------------------------------
+GAP = -1  # the label text_to_labels gives a gap between digits
+
+
+def text_to_labels(text, *, max_length: int = 40) -> np.ndarray:
+    """The digits of ``text`` as labels for a conditional generator, for the "write a number" widget
+    of lessons 05-07: ``"2026-11 25"`` -> ``[2, 0, 2, 6, -1, 1, 1, -1, 2, 5]``. Spaces, ``-``, ``.``,
+    ``/``, ``:`` and ``,`` become a gap (:data:`GAP`, -1); any other character is an error that
+    names it. At most ``max_length`` characters (after stripping spaces at both ends)."""
+    if not isinstance(text, str):
+        raise ValueError(f"text must be a string of digits, e.g. '2026' or '555-0199'; got {type(text).__name__}.")
+    max_length = _whole("max_length", max_length, 1)
+    text = text.strip()
+    if not text:
+        raise ValueError("text is empty: type some digits, e.g. '2026'.")
+    if len(text) > max_length:
+        raise ValueError(f"text has {len(text)} characters; at most {max_length} fit in a row.")
+    labels = []
+    for position, char in enumerate(text):
+        if char in "0123456789":
+            labels.append(int(char))
+        elif char in " -./:,":
+            labels.append(GAP)
+        else:
+            raise ValueError(f"text may hold only digits 0-9 and the separators ' -./:,'; "
+                             f"got {char!r} at position {position + 1}.")
+    return np.array(labels, dtype="int64")
+
+
+def paste_row(images, labels, *, value_range=(-1, 1)) -> np.ndarray:
+    """One image row for :func:`text_to_labels`: ``images`` (N, H, W) or (N, H, W, 1), one for each
+    label that is not a gap, in order; a gap is a blank of half a digit's width. Returns floats
+    (H, total width) in [0, 1], ink bright on black. Used by lessons 05-07."""
+    y = np.asarray(labels)
+    if y.ndim != 1 or y.size == 0 or not np.issubdtype(y.dtype, np.integer) or y.min() < GAP or y.max() > 9:
+        raise ValueError(f"labels must be a 1-D array of digits 0-9 and gaps ({GAP}), as text_to_labels "
+                         f"returns them; got {labels!r}.")
+    x = np.asarray(images.numpy() if hasattr(images, "numpy") else images)
+    if x.ndim == 4 and x.shape[-1] == 1:
+        x = x[..., 0]
+    digits = int(np.sum(y != GAP))
+    if x.ndim != 3 or len(x) != digits:
+        raise ValueError(f"images must be (N, H, W) with one image for each of the {digits} digits; "
+                         f"got shape {np.shape(images)}.")
+    shown = viz.to_display(x, value_range) if digits else x
+    height, width = (x.shape[1], x.shape[2]) if digits else (28, 28)
+    parts, k = [], 0
+    for label in y:
+        if label == GAP:
+            parts.append(np.zeros((height, width // 2)))
+        else:
+            parts.append(shown[k])
+            k += 1
+    return np.concatenate(parts, axis=1).astype("float32")
 
 
 # --- the toy GAN view (lesson 04) ---------------------------------------------------------------

@@ -9,7 +9,8 @@ Lessons 04-07 end by scoring 1,000 generated digits with it; lesson 02 builds a 
   A cache file that cannot be read, or that no longer classifies real digits, is retrained with a
   message.
 - :func:`score` returns every measure at once; the functions below compute one each:
-  :func:`label_accuracy` (do conditional models draw the digit they were asked for?),
+  :func:`label_accuracy` and :func:`per_class_accuracy` (do conditional models draw the digit
+  they were asked for?),
   :func:`class_histogram` and :func:`class_coverage` (are all ten digits there?),
   :func:`mean_confidence` (does the judge recognise them?) and :func:`frechet_distance` (how far
   the judge's features of the images are from those of the 10,000 official MNIST test digits;
@@ -292,6 +293,18 @@ def label_accuracy(images, labels, judge=None, value_range=None) -> float:
     x = check_images(images, value_range)
     y = check_labels(labels, len(x))
     return float(np.mean(np.argmax(predict_proba(x, judge), axis=1) == y))
+
+
+def per_class_accuracy(images, labels, judge=None, value_range=None) -> np.ndarray:
+    """For each digit 0-9, the share of the images labelled with it that the judge reads as it
+    (10 values; NaN for a digit with no images). Lessons 05-07 show it as a table and a bar chart."""
+    x = check_images(images, value_range)
+    y = check_labels(labels, len(x))
+    right = np.argmax(predict_proba(x, judge), axis=1) == y
+    counts = np.bincount(y, minlength=10)
+    hits = np.bincount(y, weights=right, minlength=10)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, hits / np.maximum(counts, 1), np.nan)
 
 
 def class_histogram(images, judge=None, value_range=None) -> np.ndarray:

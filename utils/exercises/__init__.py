@@ -35,6 +35,7 @@ def _whole_number_verdict(answer, truth: int, good: str, hint: str) -> bool:
 
 from .lesson00 import *  # noqa: E402,F401,F403
 from .lesson01 import *  # noqa: E402,F401,F403
-from .lesson03 import *  # noqa: E402,F401,F403
 from .lesson02 import *  # noqa: E402,F401,F403
+from .lesson03 import *  # noqa: E402,F401,F403
 from .lesson04 import *  # noqa: E402,F401,F403
+from .lesson05 import *  # noqa: E402,F401,F403
