@@ -102,3 +102,4 @@ def test_ex05_concat_generator(capsys):
     assert not exercises.ex05_concat_generator(lambda: 1 / 0)
     assert not exercises.ex05_concat_generator("build")
     assert not exercises.ex05_concat_generator(...)
+

@@ -307,6 +307,24 @@ def per_class_accuracy(images, labels, judge=None, value_range=None) -> np.ndarr
         return np.where(counts > 0, hits / np.maximum(counts, 1), np.nan)
 
 
+def within_class_diversity(images, labels, judge=None, value_range=None) -> np.ndarray:
+    """For each digit 0-9, the mean distance between the judge's features of two different images
+    with that label: 0 when every image of a digit is the same (collapse within a class), larger
+    for more varied ones. NaN for a digit with fewer than 2 images. Compare only sets scored by the
+    same judge, e.g. real test digits against samples. Used by lessons 06-07."""
+    x = check_images(images, value_range)
+    y = check_labels(labels, len(x))
+    feats = features(x, judge)
+    result = np.full(10, np.nan)
+    for digit in range(10):
+        f = feats[y == digit]
+        if len(f) >= 2:
+            squares = (f ** 2).sum(axis=1)
+            dist = np.sqrt(np.maximum(squares[:, None] + squares[None] - 2 * f @ f.T, 0))
+            result[digit] = dist.sum() / (len(f) * (len(f) - 1))   # the diagonal is 0
+    return result
+
+
 def class_histogram(images, judge=None, value_range=None) -> np.ndarray:
     """How many images the judge reads as each digit 0-9 (10 counts)."""
     return np.bincount(np.argmax(predict_proba(images, judge, value_range), axis=1), minlength=10)

@@ -33,9 +33,32 @@ def _whole_number_verdict(answer, truth: int, good: str, hint: str) -> bool:
     return _verdict(ok, good, hint)
 
 
+def _mean_loss_from(fn, *args):
+    """Call a student's loss function on ``args``. Returns ``(value, None)`` with the loss as a
+    float, or ``(None, verdict)`` when there is nothing to check (not answered, not a function,
+    it raised, or it returned something that is not one number). Used by lessons 04 and 06."""
+    import numpy as np
+
+    if _unanswered(fn):
+        return None, _not_yet()
+    if not callable(fn):
+        return None, _verdict(False, "", "pass your function itself (its name, without parentheses).")
+    try:
+        out = fn(*args)
+    except Exception as error:  # the student's code raised: say what happened
+        return None, _verdict(False, "", f"your function raised {type(error).__name__}: {error}.")
+    if out is None:
+        return None, _not_yet()
+    try:
+        return float(np.asarray(out.numpy() if hasattr(out, "numpy") else out)), None
+    except (TypeError, ValueError):
+        return None, _verdict(False, "", "return one number: the mean loss over the batch.")
+
+
 from .lesson00 import *  # noqa: E402,F401,F403
 from .lesson01 import *  # noqa: E402,F401,F403
 from .lesson02 import *  # noqa: E402,F401,F403
 from .lesson03 import *  # noqa: E402,F401,F403
 from .lesson04 import *  # noqa: E402,F401,F403
 from .lesson05 import *  # noqa: E402,F401,F403
+from .lesson06 import *  # noqa: E402,F401,F403

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from . import _not_yet, _unanswered, _verdict
+from . import _mean_loss_from, _not_yet, _unanswered, _verdict
 
 __all__ = ["ex04_optimal_d", "ex04_equilibrium_value", "ex04_generator_loss"]
 
@@ -47,21 +47,10 @@ def ex04_equilibrium_value(answer) -> bool:
 def ex04_generator_loss(fn) -> bool:
     """Lesson 04, exercise 3: ``fn(logits)`` is the non-saturating generator loss, the mean of
     -log D(G(z)) over a batch, from the discriminator's logits (D = sigmoid(logits)) on fakes."""
-    if _unanswered(fn):
-        return _not_yet()
-    if not callable(fn):
-        return _verdict(False, "", "pass your function itself (its name, without parentheses).")
     logits = np.random.default_rng(4).normal(scale=3.0, size=64).astype("float32")
-    try:
-        out = fn(logits)
-    except Exception as error:  # the student's code raised: say what happened
-        return _verdict(False, "", f"your function raised {type(error).__name__}: {error}.")
-    if out is None:
-        return _not_yet()
-    try:
-        value = float(np.asarray(out.numpy() if hasattr(out, "numpy") else out))
-    except (TypeError, ValueError):
-        return _verdict(False, "", "return one number: the mean loss over the batch.")
+    value, verdict = _mean_loss_from(fn, logits)
+    if verdict is not None:
+        return verdict
     truth = float(np.mean(_softplus(-logits.astype("float64"))))
     saturating = float(np.mean(-_softplus(logits.astype("float64"))))
     if math.isclose(value, saturating, rel_tol=1e-3, abs_tol=1e-4):
