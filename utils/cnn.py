@@ -10,16 +10,9 @@ import time
 
 import numpy as np
 
+from . import viz
+
 _callback_class = None
-
-
-def _in_notebook() -> bool:
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
-    return shell is not None and hasattr(shell, "kernel")
 
 
 def _curves_png(history: dict, metrics, title: str | None, epochs: int | None) -> bytes:
@@ -75,7 +68,7 @@ def live_curves(metrics=("loss", "accuracy"), title: str | None = "Training curv
                 self.bar = tqdm(total=total, desc="training", unit="batch")
                 self.start = time.perf_counter()
                 self.handle = None
-                if _in_notebook():
+                if viz.in_notebook():
                     from IPython.display import display, Image
 
                     self.handle = display(Image(data=_curves_png({}, self.metrics, self.title, self.epochs)),

@@ -72,15 +72,6 @@ def _metrics(metrics, what="metrics"):
     return out
 
 
-def _in_notebook() -> bool:
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
-    return shell is not None and hasattr(shell, "kernel")
-
-
 def figure_png(fig) -> bytes:
     """A matplotlib figure as PNG bytes. Used by :class:`LiveView` and :class:`ToyView`."""
     buffer = io.BytesIO()
@@ -112,7 +103,7 @@ class _Screen:
             self.image = widgets.Image(format="png")
             with output:
                 display(self.image)
-        self.active = output is not None or _in_notebook()
+        self.active = output is not None or viz.in_notebook()
 
     def show(self, png: bytes):
         if self.image is not None:

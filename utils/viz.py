@@ -22,6 +22,17 @@ STYLE = {
 }
 
 
+def in_notebook() -> bool:
+    """True inside a Jupyter kernel (JupyterLab, Colab), where live views draw in place; False in a
+    plain Python process (tests, scripts), where they print a line instead. Used by lessons 02-07."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and hasattr(shell, "kernel")
+
+
 def use_style() -> None:
     """Apply the collection's matplotlib style (called by ``utils.setup``)."""
     import matplotlib as mpl
