@@ -1,8 +1,9 @@
 """Convolution arithmetic and the compute behind lesson 01's widgets.
 
 Lesson 01 writes each of these ideas out in the notebook first and checks that its own code, this
-module and TensorFlow agree; the widgets and later lessons then use this module. ``conv_matrix``
-is reused by lesson 07 (transposed convolution as the transposed matrix).
+module and TensorFlow agree; the widgets and later lessons then use this module. Lesson 07 reuses
+``conv_matrix`` (transposed convolution as the transposed matrix) and adds the transposed
+convolution, its output size, overlap counts and the checkerboard widget's compute.
 
 All functions take one 2-D feature map and compute cross-correlation, as deep-learning layers do.
 """
@@ -160,3 +161,92 @@ def plot_conv_arithmetic(i: int, k: int, s: int = 1, p: int = 0, row: int = 0, c
                  f"(kernel {k}×{k}, stride {s}; output cell ({row}, {col}) reads the blue window)", fontsize=11)
     fig.tight_layout()
     return fig
+
+
+# --- lesson 07: transposed convolution and checkerboard artifacts -----------------------------------
+def transposed_output_size(i: int, k: int, s: int = 1, p: int = 0, output_padding: int = 0) -> int:
+    """Output length of a transposed convolution: ``o' = s (i' - 1) + k - 2p + a``.
+
+    ``i`` input size, ``k`` kernel size, ``s`` stride, ``p`` the padding of the convolution it
+    reverses, ``a = output_padding`` extra cells at the end (``0 <= a < s``: it picks one of the
+    ``s`` input sizes that a stride-``s`` convolution maps to the same output size). Used by lesson 07.
+    """
+    i, k = _whole("input size i", i, 1), _whole("kernel size k", k, 1)
+    s, p = _whole("stride s", s, 1), _whole("padding p", p, 0)
+    a = _whole("output_padding a", output_padding, 0)
+    if a >= s:
+        raise ValueError(f"output_padding a={a} must be smaller than the stride s={s} (0 <= a < s).")
+    o = s * (i - 1) + k - 2 * p + a
+    if o < 1:
+        raise ValueError(f"padding p={p} crops more than the whole output s(i-1) + k = {s * (i - 1) + k}: "
+                         f"use a smaller p (at most {(s * (i - 1) + k + a - 1) // 2}).")
+    return o
+
+
+def conv_transpose2d(x, w, *, stride: int = 1, padding: int = 0, output_padding: int = 0) -> np.ndarray:
+    """Transposed convolution of one 2-D map: every input cell adds ``x[i, j] * w`` into the output
+    at ``(s*i, s*j)`` (a scatter), then ``padding`` cells are cropped from each side.
+
+    The output has ``transposed_output_size(i, k, s, p, a)`` rows and columns. It equals
+    ``C.T @ x.ravel()`` for the conv matrix ``C`` of ``conv_matrix`` and what
+    ``tf.nn.conv2d_transpose`` computes. Used by lesson 07 (its checks and widget).
+    """
+    x, w = _map_and_kernel(x, w)
+    stride, padding = _whole("stride", stride, 1), _whole("padding", padding, 0)
+    a = _whole("output_padding", output_padding, 0)
+    oh = transposed_output_size(x.shape[0], w.shape[0], stride, padding, a)
+    ow = transposed_output_size(x.shape[1], w.shape[1], stride, padding, a)
+    kh, kw = w.shape
+    full = np.zeros((max(stride * (x.shape[0] - 1) + kh, padding + oh), max(stride * (x.shape[1] - 1) + kw, padding + ow)))
+    for i in range(x.shape[0]):
+        for j in range(x.shape[1]):
+            full[i * stride:i * stride + kh, j * stride:j * stride + kw] += x[i, j] * w
+    return full[padding:padding + oh, padding:padding + ow]
+
+
+def overlap_counts(n: int, k: int, s: int) -> np.ndarray:
+    """How many input cells write into each output cell of a 1-D transposed convolution
+    (``n`` inputs, kernel ``k``, stride ``s``, no padding): an array of length ``s (n - 1) + k``.
+
+    Away from the ends the counts are all equal exactly when ``k`` is a multiple of ``s``;
+    otherwise they alternate, which is where checkerboard artifacts come from. The 2-D counts are
+    ``np.outer(rows, columns)``. Used by lesson 07.
+    """
+    n, k, s = _whole("input size n", n, 1), _whole("kernel size k", k, 1), _whole("stride s", s, 1)
+    counts = np.zeros(s * (n - 1) + k, dtype=int)
+    for i in range(n):
+        counts[i * s:i * s + k] += 1
+    return counts
+
+
+UPSAMPLING_METHODS = ("transposed convolution", "resize, then convolve")
+
+
+def upsampling_pattern(k: int, s: int, layers: int = 1, method: str = "transposed convolution", n: int = 6) -> np.ndarray:
+    """What ``layers`` upsampling layers with all-ones ``k`` x ``k`` kernels and stride (or resize
+    factor) ``s`` make of a constant ``n`` x ``n`` input: the overlap pattern, scaled to a maximum of 1.
+
+    ``"transposed convolution"`` scatters with stride ``s`` and keeps the centre ``s``-times-larger
+    part (as ``padding="same"``); ``"resize, then convolve"`` repeats every cell ``s`` x ``s`` times
+    (nearest neighbour) and convolves with stride 1 and 'same' zero padding. Each layer multiplies
+    the size by ``s``. The compute behind lesson 07's checkerboard widget.
+    """
+    k, s = _whole("kernel size k", k, 1), _whole("stride s", s, 1)
+    layers, n = _whole("number of layers", layers, 1), _whole("input size n", n, 1)
+    if method not in UPSAMPLING_METHODS:
+        raise ValueError(f"method must be one of {UPSAMPLING_METHODS}; got {method!r}.")
+    if n * s ** layers > 512:
+        raise ValueError(f"the output would be {n * s ** layers} cells wide (n * s**layers); keep it at most 512.")
+    x, w = np.ones((n, n)), np.ones((k, k))
+    for _ in range(layers):
+        size = x.shape[0] * s
+        if method == "transposed convolution":
+            full = conv_transpose2d(x, w, stride=s)
+            start = max(0, (k - s) // 2)
+            full = np.pad(full, ((0, max(0, start + size - full.shape[0])),) * 2)
+            x = full[start:start + size, start:start + size]
+        else:
+            up = np.repeat(np.repeat(x, s, axis=0), s, axis=1)
+            x = conv2d(np.pad(up, ((k - 1) // 2, k // 2)), w)
+        x = x / x.max()
+    return x

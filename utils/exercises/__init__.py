@@ -62,3 +62,4 @@ from .lesson03 import *  # noqa: E402,F401,F403
 from .lesson04 import *  # noqa: E402,F401,F403
 from .lesson05 import *  # noqa: E402,F401,F403
 from .lesson06 import *  # noqa: E402,F401,F403
+from .lesson07 import *  # noqa: E402,F401,F403
