@@ -187,9 +187,11 @@ def conv_transpose2d(x, w, *, stride: int = 1, padding: int = 0, output_padding:
     """Transposed convolution of one 2-D map: every input cell adds ``x[i, j] * w`` into the output
     at ``(s*i, s*j)`` (a scatter), then ``padding`` cells are cropped from each side.
 
-    The output has ``transposed_output_size(i, k, s, p, a)`` rows and columns. It equals
-    ``C.T @ x.ravel()`` for the conv matrix ``C`` of ``conv_matrix`` and what
-    ``tf.nn.conv2d_transpose`` computes. Used by lesson 07 (its checks and widget).
+    The output has ``transposed_output_size(i, k, s, p, a)`` rows and columns and equals what
+    ``tf.nn.conv2d_transpose`` computes. With ``padding=0`` it is ``C.T @ x.ravel()`` for the
+    conv matrix ``C`` of ``conv_matrix``, whenever that convolution's windows cover its whole input
+    (otherwise the rows and columns its windows never reach are extra zeros here).
+    Used by lesson 07 (its checks and widget).
     """
     x, w = _map_and_kernel(x, w)
     stride, padding = _whole("stride", stride, 1), _whole("padding", padding, 0)
