@@ -33,10 +33,10 @@ def _whole_number_verdict(answer, truth: int, good: str, hint: str) -> bool:
     return _verdict(ok, good, hint)
 
 
-def _mean_loss_from(fn, *args):
-    """Call a student's loss function on ``args``. Returns ``(value, None)`` with the loss as a
-    float, or ``(None, verdict)`` when there is nothing to check (not answered, not a function,
-    it raised, or it returned something that is not one number). Used by lessons 04 and 06."""
+def _output_of(fn, *args, where: str = ""):
+    """Call a student's function on ``args``. Returns ``(output, None)``, the output as a NumPy
+    value, or ``(None, verdict)`` when there is nothing to check: not answered, not a function, it
+    raised (``where`` names the test case), or it returned None. Used by lessons 01, 04, 06 and 07."""
     import numpy as np
 
     if _unanswered(fn):
@@ -46,11 +46,21 @@ def _mean_loss_from(fn, *args):
     try:
         out = fn(*args)
     except Exception as error:  # the student's code raised: say what happened
-        return None, _verdict(False, "", f"your function raised {type(error).__name__}: {error}.")
+        return None, _verdict(False, "", f"your function raised {type(error).__name__}: {error}{where}.")
     if out is None:
         return None, _not_yet()
+    return np.asarray(out.numpy() if hasattr(out, "numpy") else out), None
+
+
+def _mean_loss_from(fn, *args):
+    """Call a student's loss function on ``args``. Returns ``(value, None)`` with the loss as a
+    float, or ``(None, verdict)`` when there is nothing to check (see :func:`_output_of`) or it
+    returned something that is not one number. Used by lessons 04 and 06."""
+    out, verdict = _output_of(fn, *args)
+    if verdict is not None:
+        return None, verdict
     try:
-        return float(np.asarray(out.numpy() if hasattr(out, "numpy") else out)), None
+        return float(out), None
     except (TypeError, ValueError):
         return None, _verdict(False, "", "return one number: the mean loss over the batch.")
 

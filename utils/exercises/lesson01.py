@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _not_yet, _unanswered, _verdict, _whole_number_verdict
+from . import _not_yet, _output_of, _unanswered, _verdict, _whole_number_verdict
 from .. import conv
 
 __all__ = ["ex01_output_size", "ex01_conv2d_stride", "ex01_conv_matrix"]
@@ -18,20 +18,13 @@ def ex01_output_size(answer, i: int = 28, k: int = 5, s: int = 2, p: int = 1) ->
 
 def ex01_conv2d_stride(fn) -> bool:
     """Lesson 01, exercise 2: ``fn(x, w, stride)`` is a 'valid' cross-correlation of a 2-D map."""
-    if _unanswered(fn):
-        return _not_yet()
-    if not callable(fn):
-        return _verdict(False, "", "pass your function itself (its name, without parentheses).")
     rng = np.random.default_rng(1)
     for shape, k, stride in [((6, 6), 3, 1), ((7, 9), 3, 2), ((8, 8), 2, 3)]:
         x, w = rng.normal(size=shape), rng.normal(size=(k, k))
-        try:
-            out = fn(x, w, stride)
-        except Exception as error:  # the student's code raised: say what happened
-            return _verdict(False, "", f"your function raised {type(error).__name__}: {error} (x {shape}, k={k}, stride={stride}).")
-        if out is None:
-            return _not_yet()
-        out = np.asarray(out, dtype="float64")
+        out, verdict = _output_of(fn, x, w, stride, where=f" (x {shape}, k={k}, stride={stride})")
+        if verdict is not None:
+            return verdict
+        out = out.astype("float64")
         expected = conv.conv2d(x, w, stride=stride)
         if out.shape != expected.shape:
             return _verdict(False, "", f"for x {shape}, a {k}x{k} kernel and stride {stride} the output should be "

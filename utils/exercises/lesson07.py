@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _not_yet, _unanswered, _verdict, _whole_number_verdict
+from . import _not_yet, _output_of, _unanswered, _verdict, _whole_number_verdict
 from .. import conv
 
 __all__ = ["ex07_output_size", "ex07_even_kernels", "ex07_conv_transpose1d"]
@@ -47,20 +47,13 @@ def ex07_even_kernels(answer, s: int = 2, sizes=(2, 3, 4, 5, 6)) -> bool:
 def ex07_conv_transpose1d(fn) -> bool:
     """Lesson 07, exercise 3: ``fn(x, w, stride)`` is a 1-D transposed convolution (no padding):
     every input x[i] adds x[i] * w into the output, starting at position stride * i."""
-    if _unanswered(fn):
-        return _not_yet()
-    if not callable(fn):
-        return _verdict(False, "", "pass your function itself (its name, without parentheses).")
     rng = np.random.default_rng(7)
     for n, k, stride in [(4, 3, 1), (5, 3, 2), (3, 4, 2), (4, 2, 3)]:
         x, w = rng.normal(size=n), rng.normal(size=k)
-        try:
-            out = fn(x, w, stride)
-        except Exception as error:  # the student's code raised: say what happened
-            return _verdict(False, "", f"your function raised {type(error).__name__}: {error} (n={n}, k={k}, stride={stride}).")
-        if out is None:
-            return _not_yet()
-        out = np.ravel(np.asarray(out.numpy() if hasattr(out, "numpy") else out, dtype="float64"))
+        out, verdict = _output_of(fn, x, w, stride, where=f" (n={n}, k={k}, stride={stride})")
+        if verdict is not None:
+            return verdict
+        out = np.ravel(out.astype("float64"))
         expected = conv.conv_transpose2d(x[None], w[None], stride=stride)[0]
         if out.shape != expected.shape:
             return _verdict(False, "", f"for {n} inputs, kernel {k} and stride {stride} the output has s(n - 1) + k = "
