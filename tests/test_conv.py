@@ -5,6 +5,9 @@ import tensorflow as tf
 
 from utils import conv
 
+# On a GPU, TensorFlow multiplies float32 in TensorFloat-32 unless told not to (utils.setup does);
+# these comparisons with TensorFlow need true float32 on CPU and GPU machines alike.
+tf.config.experimental.enable_tensor_float_32_execution(False)
 rng = np.random.default_rng(0)
 
 
@@ -108,19 +111,34 @@ from utils import exercises  # noqa: E402
 
 
 def test_ex01_checkers(capsys):
-    assert exercises.ex01_output_size(13) and not exercises.ex01_output_size(14)
-    assert not exercises.ex01_output_size("x") and not exercises.ex01_output_size(...)
-    assert exercises.ex01_conv2d_stride(lambda x, w, s: conv.conv2d(x, w, stride=s))
+    assert exercises.ex01_output_size(13) and exercises.ex01_output_size(13.0) and not exercises.ex01_output_size(14)
+    for wrong in [13.5, 12.9, 12, 26, True, "x", (13,)]:  # no floor, truncated, no +1, no stride, a bool, ...
+        assert not exercises.ex01_output_size(wrong), wrong
+    assert not exercises.ex01_output_size(...)
+    assert exercises.ex01_output_size(1, i=1, k=1, s=1, p=0) and not exercises.ex01_output_size(True, i=1, k=1, s=1, p=0)
+    good = lambda x, w, s: conv.conv2d(x, w, stride=s)  # noqa: E731
+    assert exercises.ex01_conv2d_stride(good)
     assert not exercises.ex01_conv2d_stride(lambda x, w, s: conv.conv2d(x, w))  # ignores the stride
     assert not exercises.ex01_conv2d_stride(lambda x, w, s: conv.conv2d(x, w[::-1, ::-1], stride=s))  # flips
+    assert not exercises.ex01_conv2d_stride(lambda x, w, s: good(x.T, w.T, s))  # rows and columns swapped
+    assert not exercises.ex01_conv2d_stride(lambda x, w, s: conv.conv2d(x, w, stride=s, padding=1))  # pads
+    assert not exercises.ex01_conv2d_stride(lambda x, w, s: good(x, w, s)[:-1])  # one row short
+    assert not exercises.ex01_conv2d_stride(lambda x, w, s: np.round(good(x, w, s), 1))  # rounded
     assert not exercises.ex01_conv2d_stride(lambda x, w, s: None) and not exercises.ex01_conv2d_stride(None)
     assert not exercises.ex01_conv2d_stride(lambda x, w, s: 1 / 0)
     w = np.array([[1.0, 2.0], [3.0, 4.0]])
-    assert exercises.ex01_conv_matrix(conv.conv_matrix(w, (3, 3)), w)
-    assert not exercises.ex01_conv_matrix(conv.conv_matrix(w, (3, 3)).T, w)
+    C = conv.conv_matrix(w, (3, 3))
+    assert exercises.ex01_conv_matrix(C, w) and exercises.ex01_conv_matrix(C.astype(int).tolist(), w)
+    assert not exercises.ex01_conv_matrix(C.T, w)  # transposed
     assert not exercises.ex01_conv_matrix(np.zeros((4, 9)), w)
+    assert not exercises.ex01_conv_matrix(conv.conv_matrix(w[::-1, ::-1], (3, 3)), w)  # flipped kernel
+    column_major = C.reshape(4, 3, 3).transpose(0, 2, 1).reshape(4, 9)  # the input flattened column by column
+    assert not exercises.ex01_conv_matrix(column_major, w)
+    assert not exercises.ex01_conv_matrix(C[::-1], w)  # output cells in reverse order
+    assert not exercises.ex01_conv_matrix("C", w)
     out = capsys.readouterr().out
-    assert out.count("✅") == 3 and "Not answered yet" in out
+    assert out.count("✅") == 6 and "Not answered yet" in out and "flipped" in out and "transposed" in out
+    assert "fraction" in out and "one short" in out
 
 
 def test_plot_conv_arithmetic_draws_and_validates():

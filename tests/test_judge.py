@@ -1,4 +1,4 @@
-"""utils.judge: the cached MNIST judge that grades digits for lessons 04-07.
+"""utils.judge: the cached MNIST judge that grades digits for lessons 06-10.
 
 The judge is trained (or loaded from the cache) once per session, so the notebooks that run after
 these tests find it cached. Tests of the cache itself use a throw-away folder and a stub trainer.
@@ -14,6 +14,9 @@ from utils import data, judge
 
 @pytest.fixture(scope="session")
 def mnist():
+    import tensorflow as tf
+
+    tf.config.experimental.enable_tensor_float_32_execution(False)   # true float32 on a GPU, as utils.setup does
     return data.load_mnist("sample")
 
 
@@ -36,7 +39,9 @@ def test_judge_reads_real_test_digits(real_scores):
     assert real_scores["label_accuracy"] >= 0.985
     assert real_scores["class_coverage"] == 1.0
     assert real_scores["mean_confidence"] > 0.95
-    assert real_scores["frechet_distance"] < 1e-6  # the test digits against their own statistics
+    # the test digits against their own statistics: 0 up to rounding (the cached statistics may come
+    # from another device than the one scoring now, e.g. a CPU and a GPU)
+    assert real_scores["frechet_distance"] < 1e-3
     assert sum(real_scores["class_histogram"]) == 10000 and min(real_scores["class_histogram"]) > 800
 
 

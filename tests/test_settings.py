@@ -64,8 +64,8 @@ def test_output_dir_in_a_checkout(monkeypatch, tmp_path):
     (tmp_path / "utils").mkdir()
     (tmp_path / "utils" / "__init__.py").write_text("")
     monkeypatch.chdir(tmp_path / "notebooks")
-    path = utils.output_dir("04_gan")
-    assert path == tmp_path / "outputs" / "04_gan" and path.is_dir()
+    path = utils.output_dir("06_gan_on_mnist")
+    assert path == tmp_path / "outputs" / "06_gan_on_mnist" and path.is_dir()
 
 
 def test_output_dir_override_and_colab(monkeypatch, tmp_path):
@@ -73,24 +73,43 @@ def test_output_dir_override_and_colab(monkeypatch, tmp_path):
     assert utils.output_dir("01_convolution") == tmp_path / "elsewhere" / "01_convolution"
     monkeypatch.delenv("C2G_OUTPUT_DIR")
     monkeypatch.setitem(sys.modules, "google.colab", object())
-    assert str(utils.output_dir("04_gan", create=False)) == "/content/conv2gan-outputs/04_gan"
+    assert str(utils.output_dir("06_gan_on_mnist", create=False)) == "/content/conv2gan-outputs/06_gan_on_mnist"
 
 
-@pytest.mark.parametrize("name", ["", "  ", None, "04_gan.ipynb", "notebooks/04_gan", 4])
+@pytest.mark.parametrize("name", ["", "  ", None, "06_gan_on_mnist.ipynb", "notebooks/06_gan_on_mnist", 4])
 def test_output_dir_bad_names(name):
     with pytest.raises(ValueError, match="notebook must be"):
         utils.output_dir(name, create=False)
 
 
 def test_setup_prints_a_short_block(monkeypatch, tmp_path, capsys):
+    """The block names the device TensorFlow sees: a CPU here, a GPU on a GPU machine."""
+    import re
+
     monkeypatch.setenv("C2G_MODE", "quick")
     monkeypatch.setenv("C2G_OUTPUT_DIR", str(tmp_path))
     info = utils.setup("00_start_here", seed=3)
     text = capsys.readouterr().out
     assert info["mode"] == "quick" and info["seed"] == 3
-    for part in ["TensorFlow", "Keras", "Python", "device: CPU", "mode: quick", "seed: 3", str(tmp_path)]:
+    for part in ["TensorFlow", "Keras", "Python", "(TensorFlow backend)", "mode: quick", "seed: 3", str(tmp_path)]:
         assert part in text
+    assert re.search(r"device: (CPU \(\d+ cores\)|GPU \(.+\))", text), text
+    assert f"device: {settings.device_name()}" in text and info["device"] == settings.device_name()
     assert len(text.strip().splitlines()) <= 5
+
+
+@pytest.mark.parametrize("gpus, expected", [([], r"^CPU \(\d+ cores\)$"), (["/gpu:0"], r"^GPU \(NVIDIA H200\)$"),
+                                            (["/gpu:0", "/gpu:1"], r"^GPU \(NVIDIA H200 \+ 1 more\)$")])
+def test_device_name_on_cpu_and_gpu_machines(monkeypatch, gpus, expected):
+    """The same test passes on any machine: TensorFlow's device list is replaced by each case."""
+    import re
+
+    import tensorflow as tf
+
+    devices = [tf.config.PhysicalDevice(name=name, device_type="GPU") for name in gpus]
+    monkeypatch.setattr(tf.config, "list_physical_devices", lambda kind=None: devices if kind == "GPU" else [])
+    monkeypatch.setattr(tf.config.experimental, "get_device_details", lambda device: {"device_name": "NVIDIA H200"})
+    assert re.match(expected, settings.device_name())
 
 
 def test_setup_fails_early_on_a_bad_mode(monkeypatch):

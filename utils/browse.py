@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import checks
+
 
 def digits_of_class(images, labels, digit: int, *, page: int = 0, per_page: int = 20):
     """Page ``page`` of the images whose label is ``digit``: returns ``(images, indices, total)``.
@@ -14,8 +16,8 @@ def digits_of_class(images, labels, digit: int, *, page: int = 0, per_page: int 
     there are in all. An empty page past the end is an error, so a widget can never show nothing.
     """
     images = np.asarray(images)
-    labels = np.asarray(labels)
-    if images.ndim < 3 or labels.ndim != 1 or len(images) != len(labels):
+    labels = checks.array("labels", labels, ndim=1, min_size=0, dtype=None, expected="digit labels (N,)")
+    if images.ndim < 3 or len(images) != len(labels):
         raise ValueError(
             "images must be (N, H, W) and labels (N,), one label per image; "
             f"got {images.shape} and {labels.shape}."
@@ -38,7 +40,8 @@ def digits_of_class(images, labels, digit: int, *, page: int = 0, per_page: int 
 
 def class_counts(labels) -> np.ndarray:
     """How many labels there are of each digit 0-9, as an array of 10 counts."""
-    labels = np.asarray(labels)
-    if labels.ndim != 1 or (labels.size and (labels.min() < 0 or labels.max() > 9)):
-        raise ValueError(f"labels must be a 1-D array of digits 0-9; got shape {labels.shape}.")
+    labels = checks.array("labels", labels, ndim=1, min_size=0, dtype=None, expected="a 1-D array of digits 0-9")
+    if labels.size and (labels.min() < 0 or labels.max() > 9 or not np.all(np.mod(labels, 1) == 0)):
+        raise ValueError(f"labels must be a 1-D array of digits 0-9; got values from {labels.min()} to {labels.max()}"
+                         f"{'' if np.all(np.mod(labels, 1) == 0) else ', not all whole'}.")
     return np.bincount(labels.astype("int64"), minlength=10)

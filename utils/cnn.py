@@ -10,7 +10,7 @@ import time
 
 import numpy as np
 
-from . import viz
+from . import checks, viz
 
 _callback_class = None
 
@@ -44,9 +44,16 @@ def _curves_png(history: dict, metrics, title: str | None, epochs: int | None) -
 def live_curves(metrics=("loss", "accuracy"), title: str | None = "Training curves"):
     """A Keras callback that shows a progress bar and redraws the training curves in place after
     every epoch (training solid, validation dashed). Outside a notebook it prints one line an
-    epoch instead. ``callback.history`` holds the logged values. Used by lesson 02.
+    epoch instead. ``callback.history`` holds the logged values. ``metrics``: the names of the
+    logged metrics to plot, one panel each (at least one). Used by lesson 02.
     """
     global _callback_class
+    if isinstance(metrics, (str, bytes)) or not hasattr(metrics, "__iter__"):
+        checks.fail("metrics", "a list of metric names, e.g. ('loss', 'accuracy')", metrics)
+    metrics = tuple(metrics)
+    if not metrics or not all(isinstance(m, str) and m for m in metrics):
+        checks.fail("metrics", "a non-empty list of metric names, e.g. ('loss', 'accuracy')", metrics)
+    checks.text("title", title, allow_none=True)
     if _callback_class is None:
         import keras
 
@@ -111,7 +118,8 @@ def perturb(image, *, noise: float = 0.0, shift=(0, 0), angle: float = 0.0, eras
     drawn with ``seed``, and clip to [0, 1]. ``image`` is (H, W) or (H, W, 1), uint8 0-255 or
     floats in [0, 1]. Used by lesson 02's perturbation widget.
     """
-    x = np.asarray(image)
+    x = checks.array("image", image, min_size=0, dtype=None, finite=False,
+                     expected="one image (H, W) or (H, W, 1), uint8 0-255 or floats in [0, 1]")
     if x.ndim == 3 and x.shape[-1] == 1:
         x = x[..., 0]
     if x.ndim != 2 or min(x.shape) < 2:
@@ -121,7 +129,9 @@ def perturb(image, *, noise: float = 0.0, shift=(0, 0), angle: float = 0.0, eras
     elif np.issubdtype(x.dtype, np.floating):
         x = x.astype("float32")
         if not np.all(np.isfinite(x)) or x.min() < 0 or x.max() > 1:
-            raise ValueError("a float image must have finite values in [0, 1] (uint8 images: 0-255).")
+            raise ValueError("a float image must have finite values in [0, 1] (uint8 images: 0-255); got image "
+                             + ("with NaN or infinite values." if not np.all(np.isfinite(x))
+                                else f"values from {x.min():g} to {x.max():g}."))
     else:
         raise ValueError(f"image must be uint8 (0-255) or float in [0, 1]; got dtype {x.dtype}.")
     h, w = x.shape
@@ -135,16 +145,16 @@ def perturb(image, *, noise: float = 0.0, shift=(0, 0), angle: float = 0.0, eras
 
     noise = number("noise", noise, 0)
     angle = number("angle", angle)
-    if np.ndim(shift) != 1 or len(shift) != 2:
-        raise ValueError(f"shift must be a pair (dx, dy) of pixels; got {shift!r}.")
+    if isinstance(shift, (str, bytes)) or np.ndim(shift) != 1 or len(shift) != 2:
+        raise ValueError(f"shift must be a pair (dx, dy) of pixels; got {checks.describe(shift)}.")
     dx, dy = (number("shift", s, -max(h, w), max(h, w)) for s in shift)
     erase = number("erase", erase, 0, max(h, w))
     if erase != int(erase):
         raise ValueError(f"erase must be a whole number of pixels; got {erase!r}.")
     if erase_at is None:
         erase_at = ((h - 1) / 2, (w - 1) / 2)
-    if np.ndim(erase_at) != 1 or len(erase_at) != 2:
-        raise ValueError(f"erase_at must be a pair (row, col); got {erase_at!r}.")
+    if isinstance(erase_at, (str, bytes)) or np.ndim(erase_at) != 1 or len(erase_at) != 2:
+        raise ValueError(f"erase_at must be a pair (row, col); got {checks.describe(erase_at)}.")
     row, col = (number("erase_at", v, 0, max(h, w)) for v in erase_at)
 
     if angle or dx or dy:
@@ -178,12 +188,17 @@ def plot_confusion_matrix(matrix, ax=None, title="Confusion matrix"):
     Returns the axes. Used by lesson 02."""
     import matplotlib.pyplot as plt
 
-    matrix = np.asarray(matrix)
-    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
+    matrix = checks.array("matrix", matrix, ndim=2, dtype=None,
+                          expected="a square matrix of counts (classes x classes)")
+    if matrix.shape[0] != matrix.shape[1]:
         raise ValueError(f"matrix must be square (classes x classes); got shape {matrix.shape}.")
+    if matrix.min() < 0:
+        raise ValueError(f"matrix must hold counts (>= 0); got a smallest value of {matrix.min()}.")
     n = matrix.shape[0]
     if ax is None:
         _, ax = plt.subplots(figsize=(6.2, 5.4))
+    elif not hasattr(ax, "imshow"):
+        checks.fail("ax", "matplotlib axes or None", ax)
     # colour by the share of each row, so the errors show beside the large diagonal
     shares = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
     shown = ax.imshow(np.where(np.eye(n, dtype=bool), np.nan, shares), cmap="Reds", vmin=0)
@@ -202,9 +217,11 @@ def plot_confusion_matrix(matrix, ax=None, title="Confusion matrix"):
 def plot_probabilities(ax, probs, true=None, title=None):
     """A bar chart of 10 class probabilities: the predicted digit in orange, the true one outlined.
     Returns the axes. Used by lesson 02's widgets."""
-    probs = np.asarray(probs, dtype="float64")
-    if probs.shape != (10,):
-        raise ValueError(f"probs must be 10 probabilities; got shape {probs.shape}.")
+    if not hasattr(ax, "bar"):
+        checks.fail("ax", "matplotlib axes (e.g. from plt.subplots())", ax)
+    probs = checks.array("probs", probs, shape=(10,), expected="10 probabilities, shape (10,)")
+    if true is not None:
+        true = checks.whole("true", true, 0, 9)
     colors = ["tab:blue"] * 10
     colors[int(np.argmax(probs))] = "tab:orange"
     bars = ax.bar(range(10), probs, color=colors)

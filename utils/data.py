@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from . import checks, storage
+
 SOURCES = ("auto", "keras", "sample")
 SOURCE_VARIABLE = "C2G_DATA"
 MNIST_HOST = "storage.googleapis.com"
@@ -61,6 +63,9 @@ def server_reachable(host: str = MNIST_HOST, port: int = 443, timeout: float = P
     The name lookup runs in a background thread too, so a network that hangs (rather than
     refusing at once) still gives an answer in ``timeout`` seconds.
     """
+    host = checks.text("host", host, empty=False)
+    port = checks.whole("port", port, 1, 65535)
+    timeout = checks.number("timeout", timeout, 0)
     answer = []
 
     def probe():
@@ -83,8 +88,17 @@ def _check_source(source):
     else:
         where = "source"
     if not isinstance(source, str) or source.lower() not in SOURCES:
-        raise ValueError(f"{where}={source!r} is not a data source. Valid sources: {', '.join(SOURCES)}.")
+        raise ValueError(f"{where}={source!r} is not a data source: it must be one of {', '.join(SOURCES)}; "
+                         f"got {checks.describe(source)}. Valid sources: {', '.join(SOURCES)}.")
     return source.lower()
+
+
+def _keras_cache_problem() -> str | None:
+    """None when Keras can store its MNIST download, else what is wrong with its folder."""
+    cached = keras_cache_path()
+    if cached.is_file():
+        return None
+    return storage._problem(cached.parent, create=False)
 
 
 def _load_sample():
@@ -117,6 +131,12 @@ def _load_keras():
             f"Keras' published hash). Delete it to download it again, or set {SOURCE_VARIABLE}=sample "
             "to use the bundled sample."
         )
+    problem = _keras_cache_problem()
+    if problem is not None:
+        raise RuntimeError(
+            f"Keras keeps its MNIST download in {cached.parent}, which cannot be used ({problem}). Set KERAS_HOME "
+            f"to a folder you can write to, or set {SOURCE_VARIABLE}=sample to use the bundled sample."
+        )
     try:
         return keras.datasets.mnist.load_data()
     except Exception as error:  # network errors, hash mismatch after download, ...
@@ -135,7 +155,12 @@ def load_mnist(source: str | None = None):
     global _last_source
     source = _check_source(source)
     if source == "auto":
-        if keras_cache_path().is_file() or server_reachable():
+        problem = _keras_cache_problem()
+        if problem is not None:
+            print(f"Keras cannot store MNIST in {keras_cache_path().parent} ({problem}; set KERAS_HOME to change "
+                  f"that): using the bundled real MNIST sample (5,000 training digits, the full 10,000 test digits).")
+            source = "sample"
+        elif keras_cache_path().is_file() or server_reachable():
             source = "keras"
         else:
             print(
@@ -158,10 +183,11 @@ def scale_images(images, value_range=(0, 1)):
 
     Adds a channel axis to (N, H, W) input, giving (N, H, W, 1). Used by lessons 02-07.
     """
-    images = np.asarray(images)
+    images = checks.array("images", images, min_size=1, dtype=None, finite=False,
+                          expected="uint8 pixel values 0-255 (as load_mnist returns them), (N, H, W) or (N, H, W, C)")
     value_range = tuple(value_range) if isinstance(value_range, (tuple, list)) else value_range
     if value_range not in VALUE_RANGES:
-        raise ValueError(f"value_range must be (0, 1) or (-1, 1); got {value_range!r}.")
+        raise ValueError(f"value_range must be (0, 1) or (-1, 1); got {checks.describe(value_range)}.")
     if images.dtype != np.uint8:
         raise ValueError(
             f"images must be uint8 pixel values 0-255 (as load_mnist returns them); got dtype {images.dtype}."
@@ -185,14 +211,20 @@ def as_dataset(images, labels=None, *, batch_size: int, value_range=(0, 1), shuf
     import tensorflow as tf
 
     if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"batch_size must be a whole number >= 1; got {batch_size!r}.")
+        raise ValueError(f"batch_size must be a whole number >= 1; got {checks.describe(batch_size)}.")
+    shuffle = checks.flag("shuffle", shuffle)
+    drop_remainder = checks.flag("drop_remainder", drop_remainder)
+    if seed is not None:
+        seed = checks.whole("seed", seed, 0)
     x = scale_images(images, value_range)
     if labels is not None:
-        labels = np.asarray(labels)
+        labels = checks.array("labels", labels, min_size=0, dtype=None, expected=f"whole numbers, one per image ({len(x)},)")
         if labels.shape != (len(x),):
             raise ValueError(
                 f"labels must have shape ({len(x)},), one per image; got {labels.shape}."
             )
+        if not np.all(np.mod(labels, 1) == 0):
+            raise ValueError(f"labels must be whole numbers, one per image; got {checks.describe(labels)} with fractions.")
         ds = tf.data.Dataset.from_tensor_slices((x, labels.astype("int32")))
     else:
         ds = tf.data.Dataset.from_tensor_slices(x)

@@ -1,4 +1,4 @@
-"""GAN plumbing shared by lessons 04-07 (GAN, CGAN, ACGAN, DCGAN).
+"""GAN plumbing shared by lessons 06, 07, 09 and 10 (GAN, CGAN, ACGAN, DCGAN), and the toy view of lesson 05.
 
 The lesson code (the losses, the models, the train step) stays in the notebooks. What is here is
 what every GAN notebook needs around it:
@@ -14,7 +14,7 @@ what every GAN notebook needs around it:
   uint8 (N, H, W), optional ``labels``), the file the judge scores (``utils.judge``).
 - :func:`interpolate`: points on the line (or the great circle) between two noise vectors.
 - :func:`text_to_labels` and :func:`paste_row`: "write a number" with a conditional generator.
-- :class:`ToyView` and :func:`toy_png`: the in-place view of a 1-D toy GAN (lesson 04).
+- :class:`ToyView` and :func:`toy_png`: the in-place view of a 1-D toy GAN (lesson 05).
 
 Every function checks its input and says what was wrong and what it expects.
 """
@@ -23,47 +23,30 @@ from __future__ import annotations
 import io
 import json
 import math
-import numbers
-import os
 import re
 import time
 from pathlib import Path
 
 import numpy as np
 
-from . import viz
+from . import checks, storage, viz
 
 GRID_PATTERN = re.compile(r"^epoch_(\d+)\.png$")
 
 
 # --- small checks -------------------------------------------------------------------------------
-def _whole(name, value, low=None, high=None):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) \
-            or (low is not None and value < low) or (high is not None and value > high):
-        bounds = (f" from {low} to {high}" if high is not None else f" >= {low}") if low is not None else ""
-        raise ValueError(f"{name} must be a whole number{bounds}; got {value!r}.")
-    return int(value)
+_whole = checks.whole
 
 
 def _number(name, value):
     """A finite Python float from a number, a 0-d array or a scalar tensor."""
-    try:
-        if hasattr(value, "numpy"):
-            value = value.numpy()
-        if isinstance(value, (bool, str, bytes)) or np.ndim(value) != 0:
-            raise TypeError
-        value = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be one number (a float or a scalar tensor); got {value!r}.") from None
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite; got {value}.")
-    return value
+    return checks.number(name, value, expected="one number (a float or a scalar tensor)")
 
 
 def _metrics(metrics, what="metrics"):
     if not isinstance(metrics, dict) or not metrics:
         raise ValueError(f"{what} must be a non-empty dict of name -> number, e.g. "
-                         f"{{'d_loss': 0.7, 'g_loss': 1.2}}; got {metrics!r}.")
+                         f"{{'d_loss': 0.7, 'g_loss': 1.2}}; got {checks.describe(metrics)}.")
     out = {}
     for key, value in metrics.items():
         if not isinstance(key, str) or not key:
@@ -74,6 +57,8 @@ def _metrics(metrics, what="metrics"):
 
 def figure_png(fig) -> bytes:
     """A matplotlib figure as PNG bytes. Used by :class:`LiveView` and :class:`ToyView`."""
+    if not hasattr(fig, "savefig"):
+        checks.fail("fig", "a matplotlib figure", fig)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     return buffer.getvalue()
@@ -121,7 +106,11 @@ class _Screen:
 def default_panels(names) -> dict:
     """How :class:`LiveView` groups metrics when it is not told: every name with "loss" in one
     panel "losses", the others in a panel "other metrics"."""
+    if isinstance(names, (str, bytes)) or not hasattr(names, "__iter__"):
+        checks.fail("names", "metric names (a list of strings, or a dict such as LiveView.history)", names)
     names = list(names)
+    if not all(isinstance(n, str) for n in names):
+        checks.fail("names", "metric names (strings)", names)
     losses = [n for n in names if "loss" in n.lower()]
     others = [n for n in names if n not in losses]
     return {k: v for k, v in (("losses", losses), ("other metrics", others)) if v}
@@ -131,8 +120,15 @@ def live_view_png(history: dict, panels: dict, grid=None, *, title=None, epochs=
                   epoch_numbers=None) -> bytes:
     """The live view as PNG bytes: one plot a panel (its metrics against the epoch) and the sample
     grid (an array from :func:`utils.image_grid`) on the right. Used by :class:`LiveView`."""
+    if not isinstance(history, dict):
+        checks.fail("history", "a dict {metric: [one value an epoch]}", history)
     if not isinstance(panels, dict):
         raise ValueError(f"panels must be a dict {{panel title: [metric names]}}; got {type(panels).__name__}.")
+    if grid is not None:
+        grid = checks.array("grid", grid, ndim=(2, 3), expected="an image grid (H, W) or (H, W, 3) in [0, 1] "
+                            "from utils.image_grid")
+    if epochs is not None:
+        epochs = checks.whole("epochs", epochs, 0)
     if not panels and grid is None:
         panels = {"waiting for the first epoch": []}
     n_plots = len(panels) + (grid is not None)
@@ -197,9 +193,12 @@ class LiveView:
                                  f"{{'losses': ['d_loss', 'g_loss']}}; got {panels!r}.")
             panels = {k: list(v) for k, v in panels.items()}
         self.panels = panels
-        self.title = title
+        self.title = checks.text("title", title, allow_none=True)
         self.ncols = _whole("ncols", ncols, 1)
         self.grid_scale = _whole("grid_scale", grid_scale, 1, 16)
+        if value_range is not None and (isinstance(value_range, str) or np.ndim(value_range) != 1
+                                        or tuple(value_range) not in ((0, 1), (-1, 1))):
+            checks.fail("value_range", "(0, 1), (-1, 1) or None", value_range)
         self.value_range = value_range
         self.initial_epoch = _whole("initial_epoch", initial_epoch, 0, self.epochs)
         self.history = {}
@@ -215,9 +214,13 @@ class LiveView:
             self.history = {k: [_number(f"history[{k!r}]", x) for x in v] for k, v in history.items()}
             count = len(next(iter(self.history.values())))
             self.epoch_numbers = list(range(self.initial_epoch - count + 1, self.initial_epoch + 1))
-        self.grid_dir = None if grid_dir is None else Path(grid_dir)
+        self.grid_dir = None if grid_dir is None else checks.path("grid_dir", grid_dir)
         if self.grid_dir is not None:
             self.grid_dir.mkdir(parents=True, exist_ok=True)
+            for old in epoch_grids(self.grid_dir):   # grids of an abandoned, longer run would join the GIF
+                if int(GRID_PATTERN.match(old.name).group(1)) > self.initial_epoch:
+                    old.unlink(missing_ok=True)
+        self._grid_error = None
         self.last_epoch = self.initial_epoch
         self.grid = None
         self.seconds = 0.0
@@ -262,7 +265,13 @@ class LiveView:
         if self.sample_fn is not None:
             self.grid = self._sample_grid()
             if self.grid_dir is not None:
-                path = save_grid(self.grid, self.grid_dir / f"epoch_{epoch:03d}.png", scale=self.grid_scale)
+                try:
+                    path = save_grid(self.grid, self.grid_dir / f"epoch_{epoch:03d}.png", scale=self.grid_scale)
+                except OSError as error:   # a full disk must not stop the training
+                    if self._grid_error is None:
+                        self._grid_error = error
+                        print(f"Could not save the epoch grid in {self.grid_dir} ({storage._reason(error)}); "
+                              f"training goes on without grids. Set C2G_OUTPUT_DIR to a folder with room.", flush=True)
         shown = " · ".join(f"{k} {v:.3f}" for k, v in metrics.items())
         self.bar.set_postfix_str(shown, refresh=True)
         if self._screen.active:
@@ -318,25 +327,23 @@ def save_grid(images, path, *, ncols=10, scale=2, value_range=None) -> Path:
     """Save images as one PNG grid (``ncols`` a row, enlarged ``scale`` times) and return its path.
 
     ``images`` is a batch (N, H, W) or (N, H, W, 1), uint8 or floats in [0, 1] or [-1, 1], or a grid
-    already made by :func:`utils.image_grid` (H, W). Used by :class:`LiveView` (lessons 04-07).
+    already made by :func:`utils.image_grid` (H, W). Used by :class:`LiveView`.
     """
     import imageio.v2 as imageio
 
-    path = Path(path)
-    if path.suffix.lower() != ".png":
-        raise ValueError(f"path must end in .png; got {str(path)!r}.")
+    path = checks.path("path", path, suffix=".png")
     scale = _whole("scale", scale, 1, 16)
     grid = _as_uint8_grid(images, _whole("ncols", ncols, 1), value_range)
     if scale > 1:
         grid = np.repeat(np.repeat(grid, scale, axis=0), scale, axis=1)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    imageio.imwrite(path, grid)
+    with storage.atomic_path(path) as temporary:   # an interrupted save never leaves half a PNG
+        imageio.imwrite(temporary, grid)
     return path
 
 
 def epoch_grids(folder) -> list:
     """The grids :class:`LiveView` saved in ``folder`` (``epoch_001.png``, ...), sorted by epoch."""
-    folder = Path(folder)
+    folder = checks.path("folder", folder)
     if not folder.is_dir():
         raise ValueError(f"folder {str(folder)!r} does not exist; expected the grid_dir of a LiveView.")
     found = [(int(m.group(1)), p) for p in folder.iterdir() if (m := GRID_PATTERN.match(p.name))]
@@ -347,45 +354,65 @@ def make_gif(frames, path, *, fps=4, hold_last=4) -> Path:
     """Make a looping GIF of training with imageio and return its path.
 
     ``frames`` is a folder of epoch grids (see :func:`epoch_grids`), a list of image files, or a list
-    of arrays (uint8, or floats in [0, 1]) of one shape. ``fps``: frames a second; ``hold_last``:
-    the last frame stays on screen this many frames longer, so the final result can be seen. Used by lessons
-    04-07.
+    of arrays (uint8, or floats in [0, 1]) of one shape: (H, W), (H, W, 1), (H, W, 3) or (H, W, 4).
+    One frame is fine. ``fps``: frames a second; ``hold_last``: the last frame stays on screen this
+    many frames longer, so the final result can be seen. An image file that cannot be read (e.g.
+    half-written by an interrupted run) is left out with a one-line notice; a missing one is an
+    error. The GIF is written through a temporary file. Used by lessons 04-07.
     """
     import imageio.v2 as imageio
 
-    path = Path(path)
-    if path.suffix.lower() != ".gif":
-        raise ValueError(f"path must end in .gif; got {str(path)!r}.")
+    path = checks.path("path", path, suffix=".gif")
     fps = _number("fps", fps)
     if not 0 < fps <= 50:
         raise ValueError(f"fps must be between 0 and 50 frames a second; got {fps}.")
     hold_last = _whole("hold_last", hold_last, 0)
     if isinstance(frames, (str, Path)):
         frames = epoch_grids(frames)
+    if isinstance(frames, np.ndarray) and frames.ndim >= 3:
+        frames = list(frames)
+    if not hasattr(frames, "__iter__") or isinstance(frames, (bytes, dict)):
+        checks.fail("frames", "a folder of epoch grids, a list of image files or a list of image arrays", frames)
     frames = list(frames)
     if not frames:
         raise ValueError("make_gif needs at least one frame; got none (has the LiveView saved any grids?).")
-    arrays = []
+    arrays, skipped = [], []
     for k, frame in enumerate(frames):
         if isinstance(frame, (str, Path)):
             if not Path(frame).is_file():
                 raise ValueError(f"frame {k}: no file {str(frame)!r}.")
-            frame = imageio.imread(frame)
-        frame = np.asarray(frame)
+            try:
+                frame = imageio.imread(frame)
+            except Exception:   # truncated or not an image
+                skipped.append(Path(frame).name)
+                continue
+        frame = checks.array(f"frames[{k}]", frame, ndim=(2, 3), dtype=None,
+                             expected="an image (H, W) or (H, W, C) of numbers")
         if frame.dtype != np.uint8:
+            frame = frame.astype("float64")
             if not np.issubdtype(frame.dtype, np.floating) or frame.min() < 0 or frame.max() > 1:
-                raise ValueError(f"frame {k} must be uint8 or floats in [0, 1]; got {frame.dtype} "
+                raise ValueError(f"frames[{k}] must be uint8 or floats in [0, 1]; got {frame.dtype} "
                                  f"from {frame.min()} to {frame.max()}.")
             frame = np.round(frame * 255).astype("uint8")
-        if frame.ndim not in (2, 3):
-            raise ValueError(f"frame {k} must be an image (H, W) or (H, W, C); got shape {frame.shape}.")
+        if frame.ndim == 3 and frame.shape[-1] == 1:
+            frame = frame[..., 0]
+        if frame.ndim == 3 and frame.shape[-1] not in (3, 4):
+            raise ValueError(f"frames[{k}] must be an image (H, W) or (H, W, C) with C = 1, 3 or 4; "
+                             f"got shape {frame.shape}.")
         if arrays and frame.shape != arrays[0].shape:
             raise ValueError(f"all frames must have one shape: frame 0 is {arrays[0].shape}, frame {k} {frame.shape}.")
         arrays.append(frame)
+    if skipped:
+        print(f"Left out {len(skipped)} damaged frame{'s' * (len(skipped) > 1)} ({', '.join(skipped[:3])}"
+              f"{', ...' if len(skipped) > 3 else ''}): they could not be read.", flush=True)
+    if not arrays:
+        raise ValueError(f"frames: none of the {len(frames)} image files could be read; train again to make new grids.")
     frame_ms = int(round(1000 / fps))
     durations = [frame_ms] * (len(arrays) - 1) + [frame_ms * (1 + hold_last)]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    imageio.mimsave(path, arrays, format="GIF", duration=durations, loop=0)
+    with storage.atomic_path(path) as temporary:
+        # Pillow wants one number, not a list, for a single frame
+        imageio.mimsave(temporary, arrays, format="GIF", duration=durations if len(arrays) > 1 else durations[0],
+                        loop=0)
     return path
 
 
@@ -400,6 +427,11 @@ class Checkpoints:
     saved with it. :meth:`save` writes a checkpoint every ``every`` epochs (or when forced) and
     keeps the last ``max_to_keep``. ``fresh=True`` first deletes this helper's old checkpoints in
     ``folder``, to start a run over.
+
+    Any folder name works, also one with ``[ ] * ?`` (TensorFlow reads checkpoint paths as glob
+    patterns; such a folder is reached through a plain-named link, see ``utils.storage.tf_path``).
+    A damaged latest checkpoint (an interrupted run) is skipped for the one before, with a notice;
+    a save that fails (a full disk) prints one line and lets the training go on.
     """
 
     HISTORY_FILE = "history.json"
@@ -408,10 +440,11 @@ class Checkpoints:
         import tensorflow as tf
 
         if not isinstance(folder, (str, Path)) or not str(folder).strip():
-            raise ValueError(f"folder must be a path (str or Path); got {folder!r}.")
-        self.folder = Path(folder)
+            raise ValueError(f"folder must be a path (str or Path); got {checks.describe(folder)}.")
+        self.folder = Path(folder).expanduser()
         self.every = _whole("every", every, 1)
         self.max_to_keep = _whole("max_to_keep", max_to_keep, 1)
+        fresh = checks.flag("fresh", fresh)
         if not objects:
             raise ValueError("Checkpoints needs the objects to save as keywords, e.g. "
                              "Checkpoints(folder, generator=G, discriminator=D, g_optimizer=opt_g).")
@@ -424,22 +457,29 @@ class Checkpoints:
         self.objects = objects
         if fresh:
             self.clear()
+        self._tf_folder = storage.tf_path(self.folder)   # the folder as TensorFlow may be given it
         self.epoch = tf.Variable(0, dtype=tf.int64, trainable=False, name="epoch")
         self.checkpoint = tf.train.Checkpoint(epoch=self.epoch, **objects)
-        self.manager = tf.train.CheckpointManager(self.checkpoint, str(self.folder), max_to_keep=self.max_to_keep)
+        self.manager = tf.train.CheckpointManager(self.checkpoint, self._tf_folder, max_to_keep=self.max_to_keep)
         self.history = None
+        self._save_error = None
 
     def clear(self):
         """Delete this helper's files in the folder (ckpt-*, the ``checkpoint`` index, history.json)."""
         if self.folder.is_dir():
             for p in self.folder.iterdir():
-                if re.match(r"^ckpt-\d+\.(index|data-\d+-of-\d+)$", p.name) or p.name in ("checkpoint", self.HISTORY_FILE):
+                if re.match(r"^ckpt-\d+\.(index|data-\d+-of-\d+)$", p.name) \
+                        or p.name in ("checkpoint", self.HISTORY_FILE):
                     p.unlink()
+
+    def _real(self, path):
+        """A path TensorFlow returned, in ``folder`` as the student named it (not through the link)."""
+        return None if path is None else str(self.folder / Path(path).name)
 
     @property
     def latest(self):
-        """The path prefix of the latest checkpoint, or None."""
-        return self.manager.latest_checkpoint
+        """The path prefix of the latest checkpoint (``<folder>/ckpt-<epoch>``), or None."""
+        return self._real(self.manager.latest_checkpoint)
 
     def _check_built(self):
         import keras
@@ -452,64 +492,126 @@ class Checkpoints:
                 raise ValueError(f"{name} is a model that is not built yet: give it an Input or call it once first.")
 
     def restore(self, verbose=True) -> int:
-        """Restore the latest checkpoint if there is one. Returns the epochs already done (0: none)."""
+        """Restore the latest checkpoint if there is one. Returns the epochs already done (0: none).
+
+        A latest checkpoint that cannot be read (damaged by an interrupted run) is skipped for the
+        one before it, with a notice; when none can be read, a ``ValueError`` names the folder and
+        the fix (``fresh=True``). A checkpoint of other models raises TensorFlow's error."""
+        import tensorflow as tf
+
+        verbose = checks.flag("verbose", verbose)
         self._check_built()
-        path = self.latest
-        if path is None:
+        candidates = list(reversed(self.manager.checkpoints))
+        if not candidates:
             self.history = None
             if verbose:
                 print(f"No checkpoint in {self.folder}: starting at epoch 1.")
             return 0
-        status = self.checkpoint.restore(path)
-        status.assert_existing_objects_matched()
+        damaged = []
+        for path in candidates:
+            try:   # read every value first: a damaged file fails here, a checkpoint of other models below
+                reader = tf.train.load_checkpoint(path)
+                for name in reader.get_variable_to_shape_map():
+                    reader.get_tensor(name)
+            except Exception as error:   # truncated, zeroed or missing files
+                damaged.append((Path(path).name, error))
+                continue
+            status = self.checkpoint.restore(path)
+            status.assert_existing_objects_matched()
+            break
+        else:
+            first = damaged[0][1]
+            raise ValueError(f"The checkpoints in {self.folder} cannot be restored: they are damaged "
+                             f"({type(first).__name__}: {str(first).splitlines()[0][:150]}). Start over with "
+                             "fresh=True (START_FRESH = True in the notebook), or delete the folder.")
+        if damaged:
+            names = ", ".join(name for name, _ in damaged)
+            print(f"Checkpoint {names} in {self.folder} is damaged (an interrupted run?); resuming from "
+                  f"{Path(path).name} instead.", flush=True)
         epoch = int(self.epoch.numpy())
-        self.history = None
-        history_file = self.folder / self.HISTORY_FILE
-        if history_file.is_file():
-            try:
-                saved = json.loads(history_file.read_text(encoding="utf-8"))
-                if saved.get("epoch") == epoch:
-                    self.history = saved.get("history")
-            except (OSError, ValueError):  # a damaged history only loses the curves, not the weights
-                self.history = None
+        self.history = self._read_history(epoch)
         if verbose:
-            print(f"Resumed from {path}: {epoch} epochs done, continuing at epoch {epoch + 1}.")
+            print(f"Resumed from {self._real(path)}: {epoch} epochs done, continuing at epoch {epoch + 1}.")
         return epoch
+
+    def _read_history(self, epoch):
+        """The saved metrics of the first ``epoch`` epochs, or None (a damaged file gives a notice)."""
+        history_file = self.folder / self.HISTORY_FILE
+        if not history_file.is_file():
+            return None
+        try:
+            saved = json.loads(history_file.read_text(encoding="utf-8"))
+            history = saved["history"]
+            if not isinstance(history, dict) or not all(isinstance(v, list) for v in history.values()):
+                raise ValueError("no metric lists")
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            # a damaged history only loses the curves, not the weights
+            print(f"{history_file} is damaged ({type(error).__name__}); the curves of the epochs before "
+                  "this run are lost, the weights are not.", flush=True)
+            return None
+        if saved.get("epoch") == epoch:
+            return history
+        if isinstance(saved.get("epoch"), int) and saved["epoch"] > epoch \
+                and all(len(v) == saved["epoch"] for v in history.values()):
+            return {k: v[:epoch] for k, v in history.items()}   # resumed from an older checkpoint
+        return None
 
     def save(self, epoch, history=None, *, force=False):
         """Save a checkpoint for ``epoch`` (epochs done) when it is a multiple of ``every``, or when
         ``force``; ``history`` (a dict of metric lists, e.g. ``LiveView.history``) is saved with it.
-        Returns the checkpoint's path, or None when it skipped this epoch."""
+        Returns the checkpoint's path, or None when it skipped this epoch. A save that fails (a
+        full disk, a folder that vanished) prints one line, returns None and training goes on."""
+        import tensorflow as tf
+
         epoch = _whole("epoch", epoch, 0)
+        force = checks.flag("force", force)
         if history is not None and not isinstance(history, dict):
             raise ValueError(f"history must be a dict {{metric: [values]}} or None; got {type(history).__name__}.")
         if not force and epoch % self.every:
             return None
         self.epoch.assign(epoch)
-        path = self.manager.save(checkpoint_number=epoch)
-        if history is not None:
-            target = self.folder / self.HISTORY_FILE
-            partial = target.with_name(target.name + ".partial")
-            partial.write_text(json.dumps({"epoch": epoch, "history": history}), encoding="utf-8")
-            os.replace(partial, target)
-        return path
+        try:
+            path = self.manager.save(checkpoint_number=epoch)
+            if history is not None:
+                with storage.atomic_path(self.folder / self.HISTORY_FILE) as temporary:
+                    temporary.write_text(json.dumps({"epoch": epoch, "history": history}), encoding="utf-8")
+        except (OSError, tf.errors.OpError) as error:
+            if self._save_error is None:
+                reason = storage._reason(error) if isinstance(error, OSError) else str(error).splitlines()[0][:150]
+                print(f"Could not save the checkpoint of epoch {epoch} in {self.folder} ({reason}); training goes "
+                      "on, but cannot resume from here. Set C2G_OUTPUT_DIR to a folder with room.", flush=True)
+            self._save_error = error
+            return None
+        return self._real(path)
 
 
 # --- samples ---------------------------------------------------------------------------------------
+def _value_range(value_range):
+    if value_range is not None and (isinstance(value_range, str) or np.ndim(value_range) != 1
+                                    or tuple(np.asarray(value_range).tolist()) not in ((0, 1), (-1, 1))):
+        checks.fail("value_range", "(0, 1), (-1, 1) or None (to infer it)", value_range)
+    return None if value_range is None else tuple(np.asarray(value_range).tolist())
+
+
 def to_uint8(images, value_range=None) -> np.ndarray:
     """Images as uint8 (N, H, W) (or (N, H, W, 3) for colour), from uint8 or floats in [0, 1] or
     [-1, 1] (``value_range``, or inferred: any negative value means [-1, 1]), with or without a
     channel axis of 1. Used by :func:`save_samples`."""
-    x = np.asarray(images.numpy() if hasattr(images, "numpy") else images)
+    value_range = _value_range(value_range)
+    x = checks.array("images", images, ndim=(2, 3, 4), min_size=0, dtype=None, finite=False,
+                     expected="a batch of images (N, H, W) or (N, H, W, 1)")
     if x.ndim not in (3, 4):
         raise ValueError(f"images must be a batch (N, H, W) or (N, H, W, 1); got shape {x.shape}.")
+    if x.size == 0:
+        raise ValueError(f"images must be a batch (N, H, W) or (N, H, W, 1) with N >= 1; got shape {x.shape}.")
     if x.dtype == np.uint8:
         return x[..., 0] if x.ndim == 4 and x.shape[-1] == 1 else x
     if x.ndim == 4 and x.shape[-1] not in (1, 3):
         raise ValueError(f"images must be a batch (N, H, W) or (N, H, W, 1); got shape {x.shape}.")
     if np.issubdtype(x.dtype, np.floating):
         if not np.all(np.isfinite(x)):
-            raise ValueError("images contain NaN or infinite values.")
+            raise ValueError(f"images must not contain NaN or infinite values; got {checks.describe(x)} with some "
+                             "(did the training diverge?).")
         lo, hi = (float(x.min()), float(x.max())) if x.size else (0.0, 0.0)
         if lo < -1.0 - 1e-3 or hi > 1.0 + 1e-3:
             raise ValueError(f"float images must be in [0, 1] or [-1, 1]; got values from {lo:g} to {hi:g}.")
@@ -519,34 +621,69 @@ def to_uint8(images, value_range=None) -> np.ndarray:
 def save_samples(images, path, labels=None, value_range=None) -> Path:
     """Save generated images (and, for conditional models, their labels) as an ``.npz`` file with
     ``images`` uint8 (N, H, W) and ``labels`` int64 (N,), the format the judge scores. Returns the
-    path. Used by lessons 04-07 (``outputs/<notebook>/samples.npz``)."""
-    path = Path(path)
-    if path.suffix != ".npz":
-        raise ValueError(f"path must end in .npz; got {str(path)!r}.")
+    path. The file is written whole or not at all (through a temporary file), so an interrupted
+    save never leaves a damaged file for a later lesson. Used by lessons 04-07
+    (``outputs/<notebook>/samples.npz``)."""
+    path = checks.path("path", path, suffix=".npz")
     x = to_uint8(images, value_range)
     arrays = {"images": x}
     if labels is not None:
-        y = np.asarray(labels.numpy() if hasattr(labels, "numpy") else labels)
+        y = checks.array("labels", labels, min_size=0, dtype=None, finite=False,
+                         expected=f"whole numbers, one per image, shape ({len(x)},)")
         if y.shape != (len(x),) or y.dtype == bool or not np.issubdtype(y.dtype, np.number) \
-                or not np.all(np.mod(y, 1) == 0):
+                or not np.all(np.isfinite(y)) or not np.all(np.mod(y, 1) == 0):
             raise ValueError(f"labels must be whole numbers, one per image, shape ({len(x)},); "
                              f"got shape {y.shape} and dtype {y.dtype}.")
         arrays["labels"] = y.astype("int64")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(path, **arrays)
+    with storage.atomic_path(path) as temporary:
+        np.savez_compressed(temporary, **arrays)
     return path
 
 
-def load_samples(path):
+def load_samples(path, *, required: bool = True):
     """Read a file written by :func:`save_samples`: returns ``(images, labels)``, labels None when
-    the file has none."""
-    path = Path(path)
+    the file has none (images uint8 (N, H, W), labels int (N,)).
+
+    A file that is missing, damaged (e.g. cut short by an interrupted save) or not a samples file
+    raises a ``ValueError`` that names it and the fix; with ``required=False`` it prints that in
+    one line and returns None instead, for a lesson that only compares with another lesson's
+    samples and goes on without them. Used by lessons 04-07."""
+    path = checks.path("path", path)
+    required = checks.flag("required", required)
+    made_by = storage._made_by(path)
+    rerun = f"run notebook {path.parent.name}" if made_by else "run the notebook that saves it"
+
+    def problem(message):
+        if required:
+            raise ValueError(message)
+        print(message, flush=True)
+        return None
+
     if not path.is_file():
-        raise ValueError(f"no samples file at {str(path)!r}; run the notebook's sampling cell first.")
-    with np.load(path, allow_pickle=False) as f:
-        if "images" not in f.files:
-            raise ValueError(f"{str(path)!r} has no 'images' array (it has {f.files}).")
-        return f["images"].copy(), (f["labels"].copy() if "labels" in f.files else None)
+        if path.exists():
+            return problem(f"{path}{made_by} cannot be read: it is a folder, not a samples file. Delete it and {rerun}.")
+        if required:
+            raise ValueError(f"no samples file at {str(path)!r}; run the notebook's sampling cell first.")
+        print(f"No samples at {path}{made_by}: {rerun} first to compare with it.", flush=True)
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            names = list(f.files)
+            images = f["images"].copy() if "images" in names else None
+            labels = f["labels"].copy() if "labels" in names else None
+    except Exception as error:   # truncated, empty, not an npz, ...
+        return problem(f"{path}{made_by} is damaged ({type(error).__name__}), e.g. cut short by an interrupted "
+                       f"save. Delete it and {rerun} again.")
+    if images is None:
+        if required:
+            raise ValueError(f"{str(path)!r} has no 'images' array (it has {names}): not a samples file{made_by}. "
+                             f"Delete it and {rerun} again.")
+        return problem(f"{path}{made_by} is not a samples file (no 'images' array). Delete it and {rerun} again.")
+    if images.dtype != np.uint8 or images.ndim != 3 or len(images) == 0 \
+            or (labels is not None and (labels.shape != (len(images),) or not np.issubdtype(labels.dtype, np.integer))):
+        return problem(f"{path}{made_by} is not a samples file as save_samples writes it (images {images.dtype} "
+                       f"{images.shape}, labels {None if labels is None else labels.shape}). Delete it and {rerun} again.")
+    return images, labels
 
 
 # --- the latent space ------------------------------------------------------------------------------
@@ -555,16 +692,18 @@ def interpolate(z0, z1, t, *, method="slerp") -> np.ndarray:
     or a 1-D array in [0, 1]): ``"linear"``, the straight line, or ``"slerp"``, the great circle,
     which keeps the length a Gaussian noise vector typically has. Returns (len(t), D) float32.
     Used by lessons 04-07's latent-space widgets."""
-    a, b = (np.asarray(v.numpy() if hasattr(v, "numpy") else v, dtype="float64") for v in (z0, z1))
+    a = checks.array("z0", z0, finite=False, min_size=0, expected="a noise vector (D,)")
+    b = checks.array("z1", z1, finite=False, min_size=0, expected="a noise vector (D,)")
     if a.ndim != 1 or a.shape != b.shape or a.size == 0:
         raise ValueError(f"z0 and z1 must be two vectors of one length (D,); got shapes {a.shape} and {b.shape}.")
-    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
-        raise ValueError("z0 and z1 must be finite.")
-    ts = np.atleast_1d(np.asarray(t, dtype="float64"))
+    for name, v in (("z0", a), ("z1", b)):
+        if not np.all(np.isfinite(v)):
+            raise ValueError(f"z0 and z1 must be finite; got {name} with NaN or infinite values.")
+    ts = np.atleast_1d(checks.array("t", t, finite=False, min_size=0, expected="a number or a 1-D array of numbers in [0, 1]"))
     if ts.ndim != 1 or ts.size == 0 or not np.all(np.isfinite(ts)) or ts.min() < 0 or ts.max() > 1:
-        raise ValueError(f"t must be a number or a 1-D array of numbers in [0, 1]; got {t!r}.")
-    if method not in ("linear", "slerp"):
-        raise ValueError(f"method must be 'linear' or 'slerp'; got {method!r}.")
+        raise ValueError(f"t must be a number or a 1-D array of numbers in [0, 1]; got {checks.describe(t) if np.ndim(t) else t!r}.")
+    if not isinstance(method, str) or method not in ("linear", "slerp"):
+        raise ValueError(f"method must be 'linear' or 'slerp'; got {checks.describe(method)}.")
     ts = ts[:, None]
     if method == "linear":
         return ((1 - ts) * a + ts * b).astype("float32")
@@ -577,17 +716,17 @@ def interpolate(z0, z1, t, *, method="slerp") -> np.ndarray:
     return ((np.sin((1 - ts) * omega) * a + np.sin(ts * omega) * b) / math.sin(omega)).astype("float32")
 
 
-# --- conditional models (lessons 05-07) -------------------------------------------------------------
+# --- conditional models (lesson 07) ---------------------------------------------------------------
 GAP = -1  # the label text_to_labels gives a gap between digits
 
 
 def text_to_labels(text, *, max_length: int = 40) -> np.ndarray:
     """The digits of ``text`` as labels for a conditional generator, for the "write a number" widget
-    of lessons 05-07: ``"2026-11 25"`` -> ``[2, 0, 2, 6, -1, 1, 1, -1, 2, 5]``. Spaces, ``-``, ``.``,
+    of lesson 07: ``"2026-11 25"`` -> ``[2, 0, 2, 6, -1, 1, 1, -1, 2, 5]``. Spaces, ``-``, ``.``,
     ``/``, ``:`` and ``,`` become a gap (:data:`GAP`, -1); any other character is an error that
     names it. At most ``max_length`` characters (after stripping spaces at both ends)."""
     if not isinstance(text, str):
-        raise ValueError(f"text must be a string of digits, e.g. '2026' or '555-0199'; got {type(text).__name__}.")
+        raise ValueError(f"text must be a string of digits, e.g. '2026' or '555-0199'; got {checks.describe(text)}.")
     max_length = _whole("max_length", max_length, 1)
     text = text.strip()
     if not text:
@@ -610,11 +749,12 @@ def paste_row(images, labels, *, value_range=(-1, 1)) -> np.ndarray:
     """One image row for :func:`text_to_labels`: ``images`` (N, H, W) or (N, H, W, 1), one for each
     label that is not a gap, in order; a gap is a blank of half a digit's width. Returns floats
     (H, total width) in [0, 1], ink bright on black. Used by lessons 05-07."""
-    y = np.asarray(labels)
+    value_range = _value_range(value_range)
+    y = np.asarray(labels) if not isinstance(labels, (str, bytes)) else np.asarray([labels])
     if y.ndim != 1 or y.size == 0 or not np.issubdtype(y.dtype, np.integer) or y.min() < GAP or y.max() > 9:
         raise ValueError(f"labels must be a 1-D array of digits 0-9 and gaps ({GAP}), as text_to_labels "
-                         f"returns them; got {labels!r}.")
-    x = np.asarray(images.numpy() if hasattr(images, "numpy") else images)
+                         f"returns them; got {checks.describe(labels)}.")
+    x = checks.array("images", images, min_size=0, dtype=None, expected="images (N, H, W) or (N, H, W, 1)")
     if x.ndim == 4 and x.shape[-1] == 1:
         x = x[..., 0]
     digits = int(np.sum(y != GAP))
@@ -633,23 +773,28 @@ def paste_row(images, labels, *, value_range=(-1, 1)) -> np.ndarray:
     return np.concatenate(parts, axis=1).astype("float32")
 
 
-# --- the toy GAN view (lesson 04) ---------------------------------------------------------------
+# --- the toy GAN view (lesson 05) ---------------------------------------------------------------
 def _check_toy(x, real_density, generated=None, d_values=None):
-    x = np.asarray(x, dtype="float64")
+    x = checks.array("x", x, finite=False, min_size=0, expected="a 1-D grid of increasing finite numbers")
     if x.ndim != 1 or len(x) < 2 or not np.all(np.isfinite(x)) or not np.all(np.diff(x) > 0):
         raise ValueError(f"x must be a 1-D grid of increasing finite numbers (at least 2); got shape {x.shape}.")
-    p = np.asarray(real_density, dtype="float64")
+    p = checks.array("real_density", real_density, finite=False, min_size=0,
+                     expected=f"non-negative numbers, one per grid point {x.shape}")
     if p.shape != x.shape or not np.all(np.isfinite(p)) or p.min() < 0:
-        raise ValueError(f"real_density must be non-negative numbers, one per grid point {x.shape}; got shape {p.shape}.")
+        raise ValueError(f"real_density must be non-negative numbers, one per grid point {x.shape}; got shape {p.shape}"
+                         f"{' with NaN or infinite values' if p.shape == x.shape and not np.all(np.isfinite(p)) else ''}.")
     g = d = None
     if generated is not None:
-        g = np.asarray(generated.numpy() if hasattr(generated, "numpy") else generated, dtype="float64").ravel()
+        g = checks.array("generated", generated, finite=False, min_size=0, expected="a non-empty array of finite samples").ravel()
         if g.size == 0 or not np.all(np.isfinite(g)):
-            raise ValueError("generated must be a non-empty array of finite samples.")
+            raise ValueError(f"generated must be a non-empty array of finite samples; got {checks.describe(g)}"
+                             f"{' with NaN or infinite values' if g.size else ''}.")
     if d_values is not None:
-        d = np.asarray(d_values.numpy() if hasattr(d_values, "numpy") else d_values, dtype="float64").ravel()
+        d = checks.array("d_values", d_values, finite=False, min_size=0,
+                         expected=f"D(x) in [0, 1], one per grid point {x.shape}").ravel()
         if d.shape != x.shape or not np.all(np.isfinite(d)) or d.min() < 0 or d.max() > 1:
-            raise ValueError(f"d_values must be D(x) in [0, 1], one per grid point {x.shape}; got shape {d.shape}.")
+            raise ValueError(f"d_values must be D(x) in [0, 1], one per grid point {x.shape}; got shape {d.shape}"
+                             f"{' with values outside [0, 1] or NaN' if d.shape == x.shape else ''}.")
     return x, p, g, d
 
 
@@ -657,8 +802,14 @@ def toy_png(x, real_density, generated, d_values, history=None, *, title=None, s
     """The toy GAN's picture as PNG bytes. Left: the real density, a histogram of the generated
     samples and the discriminator's D(x) (right axis, with the line D = 1/2). Right: the metrics
     in ``history`` (``{"step": [...], name: [...]}``) against the training step. Used by
-    :class:`ToyView` (lesson 04)."""
+    :class:`ToyView` (lesson 05)."""
     x, p, g, d = _check_toy(x, real_density, generated, d_values)
+    if g is None or d is None:
+        checks.fail("generated" if g is None else "d_values", "an array (see the docstring)", None)
+    if history is not None and (not isinstance(history, dict) or not all(isinstance(v, (list, tuple)) for v in history.values())):
+        checks.fail("history", 'a dict {"step": [...], name: [...]} or None', history)
+    steps = None if steps is None else checks.whole("steps", steps, 1)
+    title = checks.text("title", title, allow_none=True)
     fig = _new_figure((11.0, 3.8))
     left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.6, 1]})
     left.fill_between(x, p, color="tab:blue", alpha=0.3, label="real density $p_{data}$")
@@ -697,7 +848,7 @@ def toy_png(x, real_density, generated, d_values, history=None, *, title=None, s
 
 
 class ToyView:
-    """The in-place view of a 1-D toy GAN (lesson 04): real and generated densities, the
+    """The in-place view of a 1-D toy GAN (lesson 05): real and generated densities, the
     discriminator's D(x) and the losses, redrawn by each :meth:`update`. Outside a notebook it
     prints one line an update. ``output``: an ``ipywidgets.Output`` to draw into (for a Train
     button); ``steps``: the run's length, for the loss plot's axis."""
@@ -705,7 +856,7 @@ class ToyView:
     def __init__(self, x, real_density, *, steps=None, title="Toy GAN", output=None):
         self.x, self.real_density, _, _ = _check_toy(x, real_density)
         self.steps = None if steps is None else _whole("steps", steps, 1)
-        self.title = title
+        self.title = checks.text("title", title, allow_none=True)
         self.history = {"step": []}
         self._screen = _Screen(output)
         self.frames = 0

@@ -1,6 +1,6 @@
 """The MNIST judge: a small CNN, trained once and cached, that grades digits (real or generated).
 
-Lessons 04-07 end by scoring 1,000 generated digits with it; lesson 02 builds a CNN like it.
+Lessons 06, 07, 09 and 10 end by scoring 1,000 generated digits with it; lesson 02 builds a CNN like it.
 
 - :func:`get_judge` returns the trained judge. The first call trains it (about a minute on two CPU
   cores) and saves it as ``judge-<source>-v1.keras`` in ``$C2G_CACHE_DIR`` (default
@@ -28,6 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
+from . import checks, storage
+
 VERSION = 1  # part of the cache file name: bump it when the architecture or the training changes
 CACHE_VARIABLE = "C2G_CACHE_DIR"
 SEED = 1234
@@ -54,7 +56,12 @@ def check_images(images, value_range=None) -> np.ndarray:
     (0, 1), (-1, 1) or (0, 255). Used by every function of this module.
     """
     expected = "uint8 0-255 or floats in [0, 1] or [-1, 1], shaped (N, 28, 28) or (N, 28, 28, 1)"
-    x = np.asarray(images)
+    if value_range is not None:
+        if isinstance(value_range, (str, bytes)) or np.ndim(value_range) != 1 \
+                or tuple(np.asarray(value_range).tolist()) not in VALUE_RANGES:
+            raise ValueError(f"value_range must be (0, 1), (-1, 1), (0, 255) or None; got {checks.describe(value_range)}.")
+        value_range = tuple(np.asarray(value_range).tolist())
+    x = np.asarray(images.numpy() if hasattr(images, "numpy") and not isinstance(images, np.ndarray) else images)
     if x.dtype == bool or not (np.issubdtype(x.dtype, np.integer) or np.issubdtype(x.dtype, np.floating)):
         raise ValueError(f"images must be numbers: {expected}; got dtype {x.dtype}.")
     if x.ndim == 4 and x.shape[-1] == 1:
@@ -64,16 +71,14 @@ def check_images(images, value_range=None) -> np.ndarray:
                          "(use images[None] for a batch of one).")
     if x.ndim != 3 or x.shape[1:] != (28, 28) or x.shape[0] == 0:
         raise ValueError(f"images must be {expected}, with N >= 1; got shape {np.shape(images)}.")
-    if value_range is not None:
-        value_range = tuple(value_range)
-        if value_range not in VALUE_RANGES:
-            raise ValueError(f"value_range must be (0, 1), (-1, 1), (0, 255) or None; got {value_range!r}.")
-    x = x.astype("float32") if np.issubdtype(x.dtype, np.floating) else x.astype("int64")
-    if np.issubdtype(x.dtype, np.floating) and not np.all(np.isfinite(x)):
-        raise ValueError("images contain NaN or infinite values.")
+    integer = np.issubdtype(x.dtype, np.integer)
+    x = x.astype("int64") if integer else x.astype("float32")
+    if not integer and not np.all(np.isfinite(x)):
+        raise ValueError(f"images must not contain NaN or infinite values; got {int(x.size - np.isfinite(x).sum())} "
+                         "of them (did the training diverge?).")
     low, high = float(x.min()), float(x.max())
     if value_range is None:
-        if np.issubdtype(x.dtype, np.integer):
+        if integer:
             value_range = (0, 255)
         elif low >= 0:
             value_range = (0, 1)
@@ -81,7 +86,10 @@ def check_images(images, value_range=None) -> np.ndarray:
             value_range = (-1, 1)
     slack = 0 if value_range == (0, 255) else 1e-3
     if low < value_range[0] - slack or high > value_range[1] + slack:
-        hint = " (pixel values 0-255 should be uint8)" if high > 1 and value_range != (0, 255) else ""
+        hint = ""
+        if high > 1 and value_range != (0, 255):
+            hint = (" (these look like pixel values 0-255: pass value_range=(0, 255), or leave it None)" if integer
+                    else " (pixel values 0-255 should be uint8: use images.astype('uint8'), or divide by 255)")
         raise ValueError(f"images must be {expected}; got values from {low:g} to {high:g}, "
                          f"outside {value_range}{hint}.")
     x = x.astype("float32")
@@ -94,11 +102,16 @@ def check_images(images, value_range=None) -> np.ndarray:
 
 def check_labels(labels, n: int) -> np.ndarray:
     """Labels as an int array (n,) of digits 0-9, or a ``ValueError`` that says what is expected."""
-    y = np.asarray(labels)
+    n = checks.whole("n", n, 0)
+    if labels is None or isinstance(labels, (str, bytes)):
+        checks.fail("labels", f"an array of shape ({n},), one digit 0-9 per image", labels)
+    y = np.asarray(labels.numpy() if hasattr(labels, "numpy") and not isinstance(labels, np.ndarray) else labels)
     if y.shape != (n,):
         raise ValueError(f"labels must have shape ({n},), one digit 0-9 per image; got shape {y.shape}.")
-    if y.dtype == bool or not np.issubdtype(y.dtype, np.number) or not np.all(np.mod(y, 1) == 0):
-        raise ValueError(f"labels must be whole numbers 0-9; got dtype {y.dtype}.")
+    if y.dtype == bool or not np.issubdtype(y.dtype, np.number) or not np.all(np.isfinite(y)) \
+            or not np.all(np.mod(y, 1) == 0):
+        raise ValueError(f"labels must be whole numbers 0-9; got dtype {y.dtype}"
+                         f"{' with NaN or infinite values' if np.issubdtype(y.dtype, np.floating) and not np.all(np.isfinite(y)) else ''}.")
     if y.min() < 0 or y.max() > 9:
         raise ValueError(f"labels must be digits 0-9; got values from {y.min()} to {y.max()}.")
     return y.astype("int64")
@@ -113,9 +126,10 @@ def cache_dir() -> Path:
 
 def cache_path(source: str, folder=None) -> Path:
     """The judge's cache file for an MNIST source (``"keras"`` or ``"sample"``)."""
-    if source not in ("keras", "sample"):
-        raise ValueError(f"source must be 'keras' or 'sample'; got {source!r}.")
-    return Path(folder or cache_dir()) / f"judge-{source}-v{VERSION}.keras"
+    if not isinstance(source, str) or source not in ("keras", "sample"):
+        raise ValueError(f"source must be 'keras' or 'sample'; got {checks.describe(source)}.")
+    folder = cache_dir() if folder is None else checks.path("folder", folder)
+    return folder / f"judge-{source}-v{VERSION}.keras"
 
 
 def build_judge():
@@ -144,7 +158,9 @@ def build_judge():
 def junk_images(n: int, seed: int = SEED) -> np.ndarray:
     """``n`` uint8 images (n, 28, 28) that are no digit: noise, blobs, flat grey, speckles.
     The judge learns to give them even probabilities (0.1 each), so that its confidence means
-    something on images that are not digits yet (a GAN's first steps)."""
+    something on images that are not digits yet (a GAN's first steps). ``n`` >= 0."""
+    n = checks.whole("n", n, 0)
+    seed = checks.whole("seed", seed, 0)
     rng = np.random.default_rng(seed)
     kind = rng.integers(0, 4, n)
     out = np.empty((n, 28, 28), dtype="float64")
@@ -224,6 +240,9 @@ def get_judge(source: str | None = None, *, folder=None, verbose: bool = True):
 
     from . import data
 
+    verbose = checks.flag("verbose", verbose)
+    if folder is not None:
+        folder = checks.path("folder", folder)
     source = _resolve_source(source, folder)
     path = cache_path(source, folder)
     key = (source, str(path))
@@ -252,20 +271,29 @@ def get_judge(source: str | None = None, *, folder=None, verbose: bool = True):
         model = _train(x_train, y_train)
         seconds = time.perf_counter() - start
         accuracy = _accuracy(model, x_test, y_test)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.stem}.partial-{os.getpid()}.keras")
-        model.save(partial)
-        os.replace(partial, path)  # a crash while saving never leaves a half-written cache file
+        where = f"cached at {path}"
+        try:
+            storage.save_model(model, path)  # a crash while saving never leaves a half-written cache file
+        except Exception as error:  # a read-only or full cache: keep the trained judge in memory
+            reason = storage._reason(error) if isinstance(error, OSError) else type(error).__name__
+            where = (f"not cached: {path.parent} cannot be written ({reason}), so it stays in memory for this "
+                     f"session only. Set {CACHE_VARIABLE} to a writable folder to keep it")
+            if not verbose:
+                print(f"The MNIST judge is {where}.")
         if verbose:
-            print(f"Judge trained in {seconds:.0f} s: {accuracy:.2%} on the 10,000 MNIST test digits; "
-                  f"cached at {path}")
+            print(f"Judge trained in {seconds:.0f} s: {accuracy:.2%} on the 10,000 MNIST test digits; {where}.")
     _judges[key] = model
     return model
 
 
 # --- what the judge says about images ----------------------------------------------------------
 def _judge(judge):
-    return get_judge() if judge is None else judge
+    """``judge``, or the cached judge for None; anything that is not a model is a ValueError."""
+    if judge is None:
+        return get_judge()
+    if not callable(judge) or not hasattr(judge, "inputs"):
+        checks.fail("judge", "None (the cached judge) or the keras.Model that get_judge() returns", judge)
+    return judge
 
 
 def _run(model, x, batch_size: int = 500) -> np.ndarray:
@@ -281,7 +309,8 @@ def _run(model, x, batch_size: int = 500) -> np.ndarray:
 def predict_proba(images, judge=None, value_range=None) -> np.ndarray:
     """The judge's probabilities (N, 10) for each image being each digit."""
     x = check_images(images, value_range)
-    return _run(_judge(judge), x)
+    judge = _judge(judge)
+    return _run(judge, x)
 
 
 def features(images, judge=None, value_range=None) -> np.ndarray:
@@ -305,7 +334,7 @@ def label_accuracy(images, labels, judge=None, value_range=None) -> float:
 
 def per_class_accuracy(images, labels, judge=None, value_range=None) -> np.ndarray:
     """For each digit 0-9, the share of the images labelled with it that the judge reads as it
-    (10 values; NaN for a digit with no images). Lessons 05-07 show it as a table and a bar chart."""
+    (10 values; NaN for a digit with no images). Lesson 07 shows it as a table and a bar chart."""
     x = check_images(images, value_range)
     y = check_labels(labels, len(x))
     right = np.argmax(predict_proba(x, judge), axis=1) == y
@@ -342,6 +371,7 @@ def class_coverage(images, judge=None, value_range=None, min_fraction: float = 0
     """The share of the ten digits present among the images: a digit counts when the judge reads
     at least ``min_fraction`` of an even share (N / 10) of the images as it. 1.0: all ten are
     there; 0.1: one digit only (mode collapse)."""
+    min_fraction = checks.number("min_fraction", min_fraction)
     if not 0 < min_fraction <= 1:
         raise ValueError(f"min_fraction must be in (0, 1]; got {min_fraction!r}.")
     counts = class_histogram(images, judge, value_range)
@@ -354,30 +384,51 @@ def mean_confidence(images, judge=None, value_range=None) -> float:
 
 
 def feature_stats(feats):
-    """Mean (D,) and covariance (D, D) of features (N, D), N >= 2."""
-    feats = np.asarray(feats, dtype="float64")
+    """Mean (D,) and covariance (D, D) of features (N, D), N >= 2, all finite."""
+    feats = checks.array("features", feats, finite=False, min_size=0, expected="features (N, D) with N >= 2")
     if feats.ndim != 2 or len(feats) < 2:
         raise ValueError(f"features must be (N, D) with N >= 2; got shape {feats.shape}.")
+    if not np.all(np.isfinite(feats)):
+        raise ValueError(f"features must be finite numbers; got {int(feats.size - np.isfinite(feats).sum())} NaN or "
+                         "infinite values (from images with NaN, or a judge that diverged?).")
     return feats.mean(axis=0), np.cov(feats, rowvar=False)
 
 
 def frechet_distance_from_stats(mu1, cov1, mu2, cov2) -> float:
     """The Fréchet distance between two Gaussians N(mu1, cov1) and N(mu2, cov2):
-    ``|mu1 - mu2|^2 + tr(cov1 + cov2 - 2 (cov1^1/2 cov2 cov1^1/2)^1/2)``, the formula of FID."""
-    mu1, mu2 = np.atleast_1d(np.asarray(mu1, "float64")), np.atleast_1d(np.asarray(mu2, "float64"))
-    cov1, cov2 = np.atleast_2d(np.asarray(cov1, "float64")), np.atleast_2d(np.asarray(cov2, "float64"))
+    ``|mu1 - mu2|^2 + tr(cov1 + cov2 - 2 (cov1^1/2 cov2 cov1^1/2)^1/2)``, the formula of FID.
+
+    Means (D,) and covariances (D, D) of one D, finite; a covariance must be symmetric and
+    positive semi-definite (up to rounding). Returns a number >= 0."""
+    mu1, mu2 = (np.atleast_1d(checks.array(n, v, min_size=1, expected="a mean vector (D,) of finite numbers"))
+                for n, v in (("mu1", mu1), ("mu2", mu2)))
+    cov1, cov2 = (np.atleast_2d(checks.array(n, v, min_size=1, expected="a covariance matrix (D, D) of finite numbers"))
+                  for n, v in (("cov1", cov1), ("cov2", cov2)))
     d = mu1.shape[0]
     if mu1.shape != (d,) or mu2.shape != (d,) or cov1.shape != (d, d) or cov2.shape != (d, d):
-        raise ValueError(f"need means (D,) and covariances (D, D) of one D; got {mu1.shape}, "
-                         f"{cov1.shape}, {mu2.shape}, {cov2.shape}.")
+        raise ValueError(f"mu1, cov1, mu2 and cov2 must be means (D,) and covariances (D, D) of one D; got mu1 {mu1.shape}, "
+                         f"cov1 {cov1.shape}, mu2 {mu2.shape}, cov2 {cov2.shape}.")
+    for name, cov in (("cov1", cov1), ("cov2", cov2)):
+        scale = max(float(np.max(np.abs(cov))), 1e-300)
+        if not np.allclose(cov, cov.T, rtol=1e-6, atol=1e-9 * scale):
+            raise ValueError(f"{name} must be a covariance matrix, which is symmetric; got one that is not.")
+        smallest = float(np.linalg.eigvalsh((cov + cov.T) / 2).min())
+        if smallest < -1e-6 * scale:
+            raise ValueError(f"{name} must be a covariance matrix (positive semi-definite); got one with the "
+                             f"eigenvalue {smallest:g}.")
 
     def sqrt_psd(matrix):
         values, vectors = np.linalg.eigh((matrix + matrix.T) / 2)
         return (vectors * np.sqrt(np.clip(values, 0, None))) @ vectors.T
 
-    root1 = sqrt_psd(cov1)
-    cross = np.sqrt(np.clip(np.linalg.eigvalsh(root1 @ cov2 @ root1), 0, None)).sum()
-    return float(max(np.sum((mu1 - mu2) ** 2) + np.trace(cov1) + np.trace(cov2) - 2 * cross, 0.0))
+    with np.errstate(over="ignore", invalid="ignore"):
+        root1 = sqrt_psd(cov1)
+        product = root1 @ cov2 @ root1
+        if not np.all(np.isfinite(product)):
+            return float("inf")   # covariances too large to compare: infinitely far apart, for all purposes
+        cross = np.sqrt(np.clip(np.linalg.eigvalsh((product + product.T) / 2), 0, None)).sum()
+        value = np.sum((mu1 - mu2) ** 2) + np.trace(cov1) + np.trace(cov2) - 2 * cross
+    return float(max(value, 0.0)) if np.isfinite(value) else float("inf")
 
 
 def _fingerprint(path: Path) -> str:
@@ -408,7 +459,8 @@ def real_stats(judge=None):
     stats = feature_stats(features(x_test, judge))
     if stats_file is not None:
         try:
-            np.savez(stats_file, mu=stats[0], cov=stats[1], fingerprint=np.array(fingerprint))
+            with storage.atomic_path(stats_file) as temporary:
+                np.savez(temporary, mu=stats[0], cov=stats[1], fingerprint=np.array(fingerprint))
         except OSError:  # a read-only cache still works, it just recomputes next time
             pass
     _real_stats[key] = stats
@@ -418,10 +470,10 @@ def real_stats(judge=None):
 def frechet_distance(images, judge=None, value_range=None) -> float:
     """The Fréchet distance between the judge's features of ``images`` and of the 10,000 official
     MNIST test digits: 0 for a perfect match, lower is better. Needs at least 2 images; compare
-    values only between sets of the same size (1,000 in lessons 04-07), as it grows for small sets."""
+    values only between sets of the same size (1,000 in the GAN lessons), as it grows for small sets."""
     x = check_images(images, value_range)
     if len(x) < 2:
-        raise ValueError(f"the Fréchet distance needs at least 2 images; got {len(x)}.")
+        raise ValueError(f"images must hold at least 2 images for the Fréchet distance; got {len(x)}.")
     judge = _judge(judge)
     return frechet_distance_from_stats(*feature_stats(features(x, judge)), *real_stats(judge))
 
@@ -447,17 +499,32 @@ def score(images, labels=None, judge=None, value_range=None) -> dict:
     return result
 
 
-def score_file(path, judge=None) -> dict:
+def score_file(path, judge=None, *, required: bool = True) -> dict | None:
     """:func:`score` of the samples a GAN notebook saved: an ``.npz`` file with ``images`` (N, 28, 28)
-    and, for conditional models, ``labels`` (N,). Used by lessons 04-07."""
-    path = Path(path)
+    and, for conditional models, ``labels`` (N,). A missing file is a ``FileNotFoundError``, a
+    damaged one a ``ValueError``, each naming the file and the fix; with ``required=False`` either
+    is one printed line and the result is None. Used by lessons 04-07."""
+    path = checks.path("path", path)
+    required = checks.flag("required", required)
+    made_by = storage._made_by(path)
+    rerun = f"run notebook {path.parent.name}" if made_by else "run the notebook that saves it"
+
+    def problem(message, kind=ValueError):
+        if required:
+            raise kind(message)
+        print(message, flush=True)
+        return None
+
     if not path.is_file():
-        raise FileNotFoundError(f"no samples file at {path}; run the notebook that saves it first.")
+        if path.exists():
+            return problem(f"{path}{made_by} is not a readable .npz file: it is a folder. Delete it and {rerun}.")
+        return problem(f"no samples file at {path}{made_by}; {rerun} first.", FileNotFoundError)
     try:
         with np.load(path, allow_pickle=False) as f:
             arrays = {key: f[key] for key in f.files}
     except Exception as error:  # not an npz, truncated, ...
-        raise ValueError(f"{path} is not a readable .npz file ({type(error).__name__}: {error}).") from error
+        return problem(f"{path}{made_by} is not a readable .npz file ({type(error).__name__}: {error}), e.g. cut "
+                       f"short by an interrupted save. Delete it and {rerun} again.")
     if "images" not in arrays:
-        raise ValueError(f"{path} must hold an array 'images' (and optionally 'labels'); it holds {sorted(arrays)}.")
+        return problem(f"{path} must hold an array 'images' (and optionally 'labels'); it holds {sorted(arrays)}.")
     return score(arrays["images"], arrays.get("labels"), judge=judge)

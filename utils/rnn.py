@@ -9,20 +9,21 @@ import math
 
 import numpy as np
 
+from . import checks
+
 GATES = ("i", "j", "f", "o")
 
 
 def sigmoid(z):
-    """The logistic function 1 / (1 + e^-z), element-wise."""
-    return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype="float64")))
+    """The logistic function 1 / (1 + e^-z), element-wise, for a number or an array ``z``."""
+    z = checks.array("z", z, min_size=0)
+    with np.errstate(over="ignore"):   # e^-z overflows to inf for z < -709: the answer is 0, as it should be
+        out = 1.0 / (1.0 + np.exp(-z))
+    return out if out.ndim else out[()]
 
 
 def _number(name, value, low=None, high=None):
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number; got {value!r}.")
-    if (low is not None and value < low) or (high is not None and value > high):
-        raise ValueError(f"{name} must be between {low} and {high}; got {value}.")
-    return float(value)
+    return checks.number(name, value, low, high)
 
 
 def gate_step(x: float, h_prev: float, c_prev: float, pre: dict, weights: dict | None = None,
@@ -38,16 +39,17 @@ def gate_step(x: float, h_prev: float, c_prev: float, pre: dict, weights: dict |
     x, h_prev, c_prev = _number("x", x), _number("h_prev", h_prev), _number("c_prev", c_prev)
     forget_bias = _number("forget_bias", forget_bias)
     if not isinstance(pre, dict) or set(pre) != set(GATES):
-        raise ValueError(f"pre must be a dict with exactly the gates {GATES} as keys; got {pre!r}.")
+        raise ValueError(f"pre must be a dict with exactly the gates {GATES} as keys; got {checks.describe(pre)}.")
     weights = weights if weights is not None else {g: (1.0, 1.0) for g in GATES}
     if not isinstance(weights, dict) or set(weights) != set(GATES):
-        raise ValueError(f"weights must be a dict with the gates {GATES} as keys, each (w_h, w_x); got {weights!r}.")
+        raise ValueError(f"weights must be a dict with the gates {GATES} as keys, each (w_h, w_x); "
+                         f"got {checks.describe(weights)}.")
     z = {}
     for g in GATES:
         try:
             w_h, w_x = weights[g]
         except (TypeError, ValueError):
-            raise ValueError(f"weights[{g!r}] must be a pair (w_h, w_x); got {weights[g]!r}.") from None
+            raise ValueError(f"weights[{g!r}] must be a pair (w_h, w_x); got {checks.describe(weights[g])}.") from None
         z[g] = _number(f"weights[{g!r}][0]", w_h) * h_prev + _number(f"weights[{g!r}][1]", w_x) * x \
             + _number(f"pre[{g!r}]", pre[g])
     i, f, o = (float(sigmoid(z["i"])), float(sigmoid(z["f"] + forget_bias)), float(sigmoid(z["o"])))
@@ -85,6 +87,8 @@ def draw_lstm_cell(ax=None):
 
     if ax is None:
         _, ax = plt.subplots(figsize=(10, 5.2))
+    elif not hasattr(ax, "add_patch"):
+        checks.fail("ax", "matplotlib axes or None", ax)
     ax.set_xlim(0, 10)
     ax.set_ylim(-0.3, 6)
     ax.axis("off")
@@ -151,6 +155,8 @@ def draw_unrolled_rnn(steps: int = 4, ax=None):
         raise ValueError(f"steps must be a whole number from 1 to 8; got {steps!r}.")
     if ax is None:
         _, ax = plt.subplots(figsize=(2.2 * steps + 3, 3.2))
+    elif not hasattr(ax, "add_patch"):
+        checks.fail("ax", "matplotlib axes or None", ax)
     ax.set_xlim(-0.5, 2.2 * steps + 2.6)
     ax.set_ylim(-0.2, 3.4)
     ax.axis("off")

@@ -5,6 +5,7 @@ Used by every lesson (00-07).
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import platform
 import random
@@ -13,10 +14,22 @@ from pathlib import Path
 
 import numpy as np
 
+from . import checks, storage
+
 MODES = ("quick", "default", "full")
 MODE_VARIABLE = "C2G_MODE"
 OUTPUT_VARIABLE = "C2G_OUTPUT_DIR"
 DEFAULT_SEED = 42
+BACKEND = "tensorflow"   # the Keras backend every lesson needs (tf.GradientTape, tf.data, .numpy())
+# Keras' global settings as the lessons assume them; anything else is reset for the session.
+KERAS_DEFAULTS = {"floatx": "float32", "image_data_format": "channels_last", "epsilon": 1e-7}
+_BACKEND_NAMES = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch", "numpy": "NumPy"}
+KERAS_VALID = {"floatx": ("float16", "float32", "float64"), "image_data_format": ("channels_last", "channels_first")}
+
+
+class SetupError(RuntimeError):
+    """A setting outside the notebook (an environment variable, ~/.keras/keras.json, an earlier
+    cell) that the lessons cannot run with. The message names it and says how to fix it."""
 
 
 def get_mode() -> str:
@@ -40,8 +53,12 @@ def pick(*, quick, default, full):
     """Return the value for the current mode: ``EPOCHS = pick(quick=1, default=8, full=50)``.
 
     All three values must be given (keyword only) so a settings cell always says what every
-    mode does. Used in the settings cell of every lesson.
+    mode does. A value left as ``...`` is an error that names it. Used in the settings cell of
+    every lesson.
     """
+    for name, value in (("quick", quick), ("default", default), ("full", full)):
+        if value is Ellipsis:
+            checks.fail(name, "the value for that mode", value)
     return {"quick": quick, "default": default, "full": full}[get_mode()]
 
 
@@ -89,17 +106,21 @@ def output_dir(notebook: str, *, create: bool = True) -> Path:
     3. ``<checkout>/outputs/<notebook>`` inside a conv2gan checkout (git-ignored);
     4. ``./outputs/<notebook>`` otherwise.
 
-    ``notebook`` is the notebook's file name without ``.ipynb``, e.g. ``"04_gan"``.
-    Used by every lesson that saves something.
+    ``notebook`` is the notebook's file name without ``.ipynb``, e.g. ``"06_gan_on_mnist"``.
+    When 2-4 cannot be written (a read-only checkout, a file called ``outputs``), the outputs go
+    to ``<temporary folder>/conv2gan-outputs-<user>/<notebook>`` and one line says so. A
+    ``C2G_OUTPUT_DIR`` that cannot be written is a ``ValueError`` that names it. With
+    ``create=False`` nothing is made, only checked. Used by every lesson that saves something.
     """
     if not isinstance(notebook, str) or not notebook.strip():
         raise ValueError(
-            f"notebook must be the notebook's name without .ipynb, e.g. '04_gan'; got {notebook!r}."
+            f"notebook must be the notebook's name without .ipynb, e.g. '06_gan_on_mnist'; got {checks.describe(notebook)}."
         )
     if notebook.endswith(".ipynb") or "/" in notebook or "\\" in notebook:
         raise ValueError(
-            f"notebook must be a bare name like '04_gan', without folder or .ipynb; got {notebook!r}."
+            f"notebook must be a bare name like '06_gan_on_mnist', without folder or .ipynb; got {notebook!r}."
         )
+    create = checks.flag("create", create)
     override = os.environ.get(OUTPUT_VARIABLE, "").strip()
     if override:
         base = Path(override).expanduser()
@@ -110,9 +131,15 @@ def output_dir(notebook: str, *, create: bool = True) -> Path:
         if checkout is None:
             checkout = _find_checkout(Path(__file__).resolve().parent)
         base = (checkout / "outputs") if checkout is not None else Path.cwd() / "outputs"
+    base = storage.writable_folder(base, variable=OUTPUT_VARIABLE, explicit=bool(override),
+                                   fallback="conv2gan-outputs", create=create)
     path = base / notebook
     if create:
-        path.mkdir(parents=True, exist_ok=True)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise ValueError(f"cannot make the output folder {path} ({storage._reason(error)}); remove what is "
+                             f"in the way or set {OUTPUT_VARIABLE} to another folder.") from error
     return path
 
 
@@ -179,23 +206,141 @@ def device_name() -> str:
     return f"CPU ({os.cpu_count()} cores)"
 
 
+def _keras_json() -> tuple[Path, dict | None]:
+    """Keras' configuration file, found as Keras finds it, and its settings (None: no usable file)."""
+    home = os.environ.get("KERAS_HOME")
+    if home is None:
+        base = os.path.expanduser("~")
+        home = os.path.join(base if os.access(base, os.W_OK) else "/tmp", ".keras")
+    path = Path(os.path.expanduser(home)) / "keras.json"
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return path, json.load(handle)
+    except (OSError, ValueError):   # no file, or not JSON: Keras then uses its defaults too
+        return path, None
+
+
+def _restart(what: str) -> str:
+    return f"{what}, then restart the kernel (Kernel > Restart) and run the notebook from the top."
+
+
+def check_keras_config() -> list[str]:
+    """Make the lessons independent of Keras' and TensorFlow's global settings, or stop at once.
+
+    Call before Keras is imported where possible (``setup`` does). It
+
+    - stops with a :class:`SetupError` when ``KERAS_BACKEND`` names another backend than
+      TensorFlow (or Keras was already imported with one), or ``keras.json`` holds a value Keras
+      itself refuses at import;
+    - otherwise, for this session only: uses the TensorFlow backend when only ``keras.json`` asks
+      for another; switches ``TF_USE_LEGACY_KERAS`` off (it would make ``tf.keras`` the old Keras 2);
+      resets ``floatx``, ``image_data_format``, ``epsilon``, the dtype policy (mixed precision) and
+      the epoch and step caps (``KERAS_MAX_EPOCHS``, ``KERAS_MAX_STEPS_PER_EPOCH``) to Keras'
+      defaults, whether they came from ``keras.json``, the environment or an earlier cell.
+
+    Returns one line for each thing it changed (``setup`` prints them). Used by :func:`setup`.
+    """
+    notes = []
+    variable = os.environ.get("KERAS_BACKEND")
+    if variable is not None and variable.strip() and variable.strip().lower() != BACKEND:
+        raise SetupError(
+            f"KERAS_BACKEND={variable!r} selects another Keras backend, but these lessons need TensorFlow's. "
+            + _restart("Unset it or set KERAS_BACKEND=tensorflow (where Jupyter is started, or with "
+                       "os.environ['KERAS_BACKEND'] = 'tensorflow' before anything imports Keras)"))
+    config_file, config = _keras_json()
+    if config is not None and "keras" not in sys.modules:
+        if not isinstance(config, dict):
+            raise SetupError(f"{config_file} must hold a JSON object such as {{\"backend\": \"tensorflow\"}}, and Keras "
+                             "fails to import with it. " + _restart("Delete the file (Keras writes a new one)"))
+        for key, valid in KERAS_VALID.items():
+            if key in config and config[key] not in valid:
+                raise SetupError(f"{config_file} sets {key!r} to {config[key]!r}, which Keras refuses (valid: "
+                                 f"{', '.join(valid)}). " + _restart(f"Set it to {KERAS_DEFAULTS[key]!r} or delete the file"))
+        if "epsilon" in config and not isinstance(config["epsilon"], float):
+            raise SetupError(f"{config_file} sets 'epsilon' to {config['epsilon']!r}, which Keras refuses (it must "
+                             "be a float such as 1e-07). " + _restart("Fix it or delete the file"))
+        chosen = config.get("backend")
+        if chosen and str(chosen).lower() != BACKEND and not (variable or "").strip():
+            os.environ["KERAS_BACKEND"] = BACKEND
+            notes.append(f"{config_file} asks for Keras' {chosen!r} backend; this session uses 'tensorflow', "
+                         "which the lessons need.")
+    if variable is not None and variable.strip().lower() == BACKEND and variable != BACKEND \
+            and "keras" not in sys.modules:
+        os.environ["KERAS_BACKEND"] = BACKEND   # Keras does not accept ' TensorFlow '
+    legacy = os.environ.get("TF_USE_LEGACY_KERAS")
+    if legacy is not None and legacy.strip().lower() in ("1", "true", "yes"):
+        os.environ["TF_USE_LEGACY_KERAS"] = "0"   # read when tf.keras is first used
+        notes.append(f"TF_USE_LEGACY_KERAS={legacy!r} would make tf.keras the old Keras 2; switched off for this "
+                     "session (the lessons use Keras 3).")
+    for name in ("KERAS_MAX_EPOCHS", "KERAS_MAX_STEPS_PER_EPOCH"):
+        if os.environ.get(name, "").strip():
+            notes.append(f"{name}={os.environ[name]!r} would cut every fit() short; ignored for this session.")
+
+    tf = import_tensorflow()
+    import keras
+
+    backend = keras.backend.backend()
+    if backend != BACKEND:
+        raise SetupError(f"Keras was imported with the {backend!r} backend before utils.setup (KERAS_BACKEND or "
+                         "keras.config.set_backend in an earlier cell), but these lessons need TensorFlow's. "
+                         + _restart("Set KERAS_BACKEND=tensorflow or unset it"))
+    keras_of_tf = getattr(getattr(tf, "keras", None), "__version__", "3")
+    if not str(keras_of_tf).startswith("3"):
+        raise SetupError(f"tf.keras is Keras {keras_of_tf} (TF_USE_LEGACY_KERAS was set when it was first used), "
+                         "but these lessons need Keras 3. " + _restart("Unset TF_USE_LEGACY_KERAS"))
+    changed = []
+    from_file = lambda key, value: f" (from {config_file.name})" if isinstance(config, dict) and config.get(key) == value else ""  # noqa: E731
+    for key, default in KERAS_DEFAULTS.items():
+        current = getattr(keras.config, key)()
+        if current != default:
+            getattr(keras.config, f"set_{key}")(default)
+            changed.append(f"{key} {current!r} -> {default!r}{from_file(key, current)}")
+    policy = keras.config.dtype_policy()
+    if getattr(policy, "name", "float32") != "float32":
+        keras.config.set_dtype_policy("float32")
+        changed.append(f"dtype policy {policy.name!r} -> 'float32'")
+    for key, variable_name in (("max_epochs", "KERAS_MAX_EPOCHS"), ("max_steps_per_epoch", "KERAS_MAX_STEPS_PER_EPOCH")):
+        cap = getattr(keras.config, key)()
+        if cap is not None:
+            getattr(keras.config, f"set_{key}")(None)
+            if not os.environ.get(variable_name, "").strip():   # set in an earlier cell (the variable has its note)
+                changed.append(f"{key} {cap!r} -> None")
+    if changed:
+        notes.append(f"Keras settings reset to their defaults for this session: {', '.join(changed)}.")
+    return notes
+
+
 def setup(notebook: str, *, seed: int = DEFAULT_SEED) -> dict:
     """The one call at the top of every notebook.
 
-    Checks the mode, lets TensorFlow grow GPU memory as needed, fixes the seeds, applies the
-    collection's plot style, and prints a short block: Python/TF/Keras versions, device, mode,
-    seed and the output folder. Returns these facts as a dict. Used by every lesson.
+    Checks the mode and Keras' global settings (:func:`check_keras_config`: the lessons need the
+    TensorFlow backend and Keras' default float32, channels_last settings), finds the output folder,
+    lets TensorFlow grow GPU memory as needed and compute in true float32 there (no TensorFloat-32,
+    so results match the CPU's), fixes the seeds, applies the collection's plot style,
+    and prints a short block: Python/TF/Keras versions and backend, device, mode, seed and the
+    output folder, with one line for each setting it had to change. Returns these facts as a dict.
+    Raises ``ValueError`` for a bad ``C2G_MODE``, notebook name or seed, and :class:`SetupError`
+    (naming the setting and the fix) for a setting the lessons cannot run with. Used by every lesson.
     """
     mode = get_mode()  # fail early on a bad C2G_MODE
+    output_dir(notebook, create=False)   # and on a bad name
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative whole number; got {checks.describe(seed)}.")
+    notes = check_keras_config()
     out = output_dir(notebook)
     tf = import_tensorflow()
     import keras
 
-    for gpu in tf.config.list_physical_devices("GPU"):
+    gpus = tf.config.list_physical_devices("GPU")
+    for gpu in gpus:
         try:
             tf.config.experimental.set_memory_growth(gpu, True)
         except RuntimeError:  # already initialised (setup called twice): harmless
             pass
+    if gpus:
+        # Recent NVIDIA GPUs multiply float32 matrices in TensorFloat-32 (10-bit mantissa) by default,
+        # so a lesson's "by hand equals TensorFlow" check could fail on a GPU alone. True float32:
+        tf.config.experimental.enable_tensor_float_32_execution(False)
     seed = seed_everything(seed)
     from . import viz
 
@@ -205,17 +350,21 @@ def setup(notebook: str, *, seed: int = DEFAULT_SEED) -> dict:
         "python": platform.python_version(),
         "tensorflow": tf.__version__,
         "keras": keras.__version__,
+        "backend": keras.backend.backend(),
         "device": device_name(),
         "mode": mode,
         "seed": seed,
         "outputs": str(out),
         "colab": in_colab(),
+        "notes": notes,
     }
     print(
         f"conv2gan · {notebook}\n"
-        f"  Python {info['python']} · TensorFlow {info['tensorflow']} · Keras {info['keras']}"
-        f"{' · Colab' if info['colab'] else ''}\n"
+        f"  Python {info['python']} · TensorFlow {info['tensorflow']} · Keras {info['keras']} "
+        f"({_BACKEND_NAMES.get(info['backend'], info['backend'])} backend){' · Colab' if info['colab'] else ''}\n"
         f"  device: {info['device']} · mode: {mode} · seed: {seed}\n"
         f"  outputs: {out}"
+        + "".join(f"\n  note: {note}" for note in notes)
     )
     return info
+

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import checks
+
 STYLE = {
     "figure.dpi": 100,
     "savefig.dpi": 100,
@@ -47,31 +49,38 @@ def to_display(images, value_range=None) -> np.ndarray:
     ``value_range`` is the range of float input: (0, 1), (-1, 1), or None to infer it
     (any negative value means (-1, 1)). Used by :func:`show_images` and :func:`image_grid`.
     """
-    x = np.asarray(images)
+    value_range = _value_range(value_range)
+    x = checks.array("images", images, min_size=0, dtype=None, finite=False,
+                     expected="images (H, W), (N, H, W), (N, H, W, 1) or (N, H, W, 3) of numbers")
     if x.ndim == 2:
         x = x[None]
     if x.ndim == 4 and x.shape[-1] == 1:
         x = x[..., 0]
-    if not (x.ndim == 3 or (x.ndim == 4 and x.shape[-1] == 3)) or x.shape[0] == 0:
+    if not (x.ndim == 3 or (x.ndim == 4 and x.shape[-1] == 3)) or x.shape[0] == 0 or x.size == 0:
         raise ValueError(
             "images must have shape (H, W), (N, H, W), (N, H, W, 1) or (N, H, W, 3) with N >= 1; "
             f"got {np.shape(images)}."
         )
     if x.dtype == np.uint8:
         return x.astype("float32") / 255.0
-    if not np.issubdtype(x.dtype, np.number) or np.issubdtype(x.dtype, np.complexfloating):
-        raise ValueError(f"images must be numbers (uint8 or float); got dtype {x.dtype}.")
     x = x.astype("float32")
     if not np.all(np.isfinite(x)):
-        raise ValueError("images contain NaN or infinite values.")
+        raise ValueError(f"images must not contain NaN or infinite values; got {checks.describe(images)} with some.")
     if value_range is None:
         value_range = (-1, 1) if x.min() < 0 else (0, 1)
-    value_range = tuple(value_range)
-    if value_range not in ((0, 1), (-1, 1)):
-        raise ValueError(f"value_range must be (0, 1), (-1, 1) or None; got {value_range!r}.")
     if value_range == (-1, 1):
         x = (x + 1.0) / 2.0
     return np.clip(x, 0.0, 1.0)
+
+
+def _value_range(value_range):
+    """(0, 1), (-1, 1) or None, from a tuple, list or array; anything else is a ValueError."""
+    if value_range is None:
+        return None
+    if isinstance(value_range, (str, bytes)) or np.ndim(value_range) != 1 \
+            or tuple(np.asarray(value_range).tolist()) not in ((0, 1), (-1, 1)):
+        raise ValueError(f"value_range must be (0, 1), (-1, 1) or None; got {checks.describe(value_range)}.")
+    return tuple(np.asarray(value_range).tolist())
 
 
 def image_grid(images, ncols: int = 10, pad: int = 1, value_range=None) -> np.ndarray:
@@ -79,10 +88,8 @@ def image_grid(images, ncols: int = 10, pad: int = 1, value_range=None) -> np.nd
 
     Handy for GIF frames and live views. Used by lessons 00 and 04-07.
     """
-    if isinstance(ncols, bool) or not isinstance(ncols, (int, np.integer)) or ncols < 1:
-        raise ValueError(f"ncols must be a whole number >= 1; got {ncols!r}.")
-    if isinstance(pad, bool) or not isinstance(pad, (int, np.integer)) or pad < 0:
-        raise ValueError(f"pad must be a whole number >= 0; got {pad!r}.")
+    ncols = checks.whole("ncols", ncols, 1)
+    pad = checks.whole("pad", pad, 0)
     x = to_display(images, value_range)
     n, h, w = x.shape[:3]
     ncols = min(int(ncols), n)
@@ -107,11 +114,14 @@ def show_images(images, labels=None, *, ncols: int = 10, title: str | None = Non
     x = to_display(images, value_range)
     n = len(x)
     if labels is not None:
+        if isinstance(labels, (str, bytes)) or not hasattr(labels, "__len__"):
+            checks.fail("labels", f"one caption per image ({n})", labels)
         labels = list(labels)
         if len(labels) != n:
-            raise ValueError(f"labels must give one caption per image: {n} images, {len(labels)} labels.")
-    if isinstance(ncols, bool) or not isinstance(ncols, (int, np.integer)) or ncols < 1:
-        raise ValueError(f"ncols must be a whole number >= 1; got {ncols!r}.")
+            raise ValueError(f"labels must give one caption per image: {n} images; got {len(labels)} labels.")
+    ncols = checks.whole("ncols", ncols, 1)
+    checks.text("title", title, allow_none=True)
+    size = checks.number("size", size, 0.05, 20)
     ncols = min(int(ncols), n)
     nrows = -(-n // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols * 0.9, size * nrows * (1.1 if labels else 0.9)),
