@@ -1,4 +1,4 @@
-"""utils.gan (the GAN plumbing of lessons 04-07) and lesson 04's checkers."""
+"""utils.gan (the GAN plumbing of lessons 05-10) and lesson 05's checkers."""
 import json
 import math
 
@@ -318,27 +318,6 @@ def test_views_draw_into_an_output_widget():
     live.update(1, {"d_loss": 1.0})
     live.close()
     assert live._screen.image.value[:4] == b"\x89PNG"
-
-
-# --- lesson 04's checkers -------------------------------------------------------------------------
-def test_ex04_checkers(capsys):
-    assert exercises.ex04_optimal_d(0.75) and not exercises.ex04_optimal_d(0.25) and not exercises.ex04_optimal_d(...)
-    assert not exercises.ex04_optimal_d("most")
-    assert exercises.ex04_equilibrium_value(-math.log(4)) and exercises.ex04_equilibrium_value(-1.386)
-    assert not exercises.ex04_equilibrium_value(0.5) and not exercises.ex04_equilibrium_value(None)
-
-    def non_saturating(logits):
-        return float(np.mean(np.log1p(np.exp(-np.asarray(logits)))))
-
-    def saturating(logits):
-        return float(np.mean(-np.log1p(np.exp(np.asarray(logits)))))
-
-    assert exercises.ex04_generator_loss(non_saturating)
-    assert not exercises.ex04_generator_loss(saturating)
-    assert not exercises.ex04_generator_loss(lambda logits: None) and not exercises.ex04_generator_loss(lambda l: 1 / 0)
-    assert not exercises.ex04_generator_loss(lambda logits: np.mean(-np.log(np.abs(np.asarray(logits)))))  # logits as D
-    out = capsys.readouterr().out
-    assert out.count("✅") == 4 and "saturating" in out
 
 
 def test_history_json_is_plain(tmp_path):

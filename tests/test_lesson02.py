@@ -119,41 +119,76 @@ def test_plots_and_their_bad_input():
 
 # --- exercises (lesson 02) ---------------------------------------------------------------------
 def test_lesson02_checkers(capsys):
-    assert exercises.ex02_conv_params(18496)
+    assert exercises.ex02_conv_params(18496) and exercises.ex02_conv_params(18496.0)
     assert not exercises.ex02_conv_params(18432)  # forgot the biases
+    assert not exercises.ex02_conv_params(18433)  # one bias for the whole layer
+    assert not exercises.ex02_conv_params(640)  # a 3x3 kernel that ignores the 32 input channels
     assert not exercises.ex02_conv_params("many") and not exercises.ex02_conv_params(...)
     assert exercises.ex02_conv_params(320, size=3, in_channels=1, filters=32)
+    assert not exercises.ex02_conv_params(True, size=1, in_channels=0, filters=1)  # True == 1 must not pass
     assert exercises.ex02_output_shape((12, 12, 16)) and exercises.ex02_output_shape([12, 12, 16])
+    assert exercises.ex02_output_shape(np.array([12, 12, 16]))
     assert not exercises.ex02_output_shape((24, 24, 16)) and not exercises.ex02_output_shape((14, 14, 16))
     assert not exercises.ex02_output_shape(12) and not exercises.ex02_output_shape(None)
+    assert not exercises.ex02_output_shape((12.9, 12, 16)) and not exercises.ex02_output_shape((12, 12))
+    assert not exercises.ex02_output_shape((12, 12.5, 16)) and not exercises.ex02_output_shape((12, 12, 1))
+    assert not exercises.ex02_output_shape((16, 12, 12))  # channels first
+    assert not exercises.ex02_output_shape("(12, 12, 16)")
+    assert not exercises.ex02_conv_params(18496.5) and not exercises.ex02_conv_params(9248)
     matrix = np.diag([90, 80, 95, 99, 99, 99, 99, 99, 99, 99]) + 1
     assert exercises.ex02_hardest_digit(1, matrix) and not exercises.ex02_hardest_digit(0, matrix)
     assert not exercises.ex02_hardest_digit("one", matrix)
+    assert exercises.ex02_hardest_digit(1.0, matrix)
+    assert not exercises.ex02_hardest_digit(1.5, matrix) and not exercises.ex02_hardest_digit(11, matrix)
+    assert not exercises.ex02_hardest_digit(True, matrix) and not exercises.ex02_hardest_digit(np.True_, matrix)
+    # Digit 5 has the fewest correct answers (50) but is small (52 images): 96 % right. Digit 1 has
+    # 80 of 110 right (73 %), the lowest share. Digit 4 is the most frequent wrong prediction.
+    uneven = np.diag([100, 80, 100, 100, 100, 50, 100, 100, 100, 100])
+    uneven[1, 4], uneven[5, 4], uneven[9, 4] = 30, 2, 10
+    assert exercises.ex02_hardest_digit(1, uneven)
+    assert not exercises.ex02_hardest_digit(5, uneven)  # the raw diagonal count, not the share
+    assert not exercises.ex02_hardest_digit(4, uneven)  # the most frequent wrong prediction (a column)
     with pytest.raises(ValueError, match="square"):
         exercises.ex02_hardest_digit(1, np.zeros((2, 3)))
     text = capsys.readouterr().out
     assert "✅" in text and "❌" in text and "Not answered yet" in text and "bias" in text
+    assert "row sum" in text and "column" in text
 
 
-def test_batchnorm_checker():
-    good = lambda x, g, b, m, v, eps: g * (x - m) / np.sqrt(v + eps) + b  # noqa: E731
-    batch = lambda x, g, b, m, v, eps: g * (x - x.mean((0, 1, 2))) / np.sqrt(x.var((0, 1, 2)) + eps) + b  # noqa: E731
-    assert exercises.ex02_batchnorm_inference(good)
-    assert not exercises.ex02_batchnorm_inference(batch)  # training-mode statistics
-    assert not exercises.ex02_batchnorm_inference(lambda x, g, b, m, v, eps: (x - m) / np.sqrt(v + eps))
-    assert not exercises.ex02_batchnorm_inference(lambda *a: None)  # the unfilled stub
-    assert not exercises.ex02_batchnorm_inference(lambda *a: 1 / 0)
-    assert not exercises.ex02_batchnorm_inference("not a function")
+def _max_pool(x):
+    n, h, w, c = x.shape
+    return x[:, :h // 2 * 2, :w // 2 * 2].reshape(n, h // 2, 2, w // 2, 2, c).max(axis=(2, 4))
 
 
-def test_weight_gradient_checker():
-    good = lambda x, d: np.array([[np.sum(d * x[u:u + 3, v:v + 3]) for v in range(3)] for u in range(3)])  # noqa: E731
-    assert exercises.ex02_weight_gradient(good)
-    assert not exercises.ex02_weight_gradient(lambda x, d: good(x, d)[::-1, ::-1])  # flipped
-    assert not exercises.ex02_weight_gradient(lambda x, d: np.zeros((5, 5)))
-    assert not exercises.ex02_weight_gradient(lambda x, d: None)
-    assert not exercises.ex02_weight_gradient(...)
+def test_max_pool_checker(capsys):
+    assert exercises.ex02_max_pool(_max_pool)
+    assert exercises.ex02_max_pool(lambda x: _max_pool(x).tolist())  # nested lists are fine
+    n_h_w_c = lambda x: x.shape  # noqa: E731
+    wrong = {
+        "average pooling": lambda x: _max_pool(-x) * 0 + x[:, :x.shape[1] // 2 * 2, :x.shape[2] // 2 * 2]
+        .reshape(x.shape[0], x.shape[1] // 2, 2, x.shape[2] // 2, 2, x.shape[3]).mean(axis=(2, 4)),
+        "min pooling": lambda x: -_max_pool(-x),
+        "top-left value": lambda x: x[:, :x.shape[1] // 2 * 2:2, :x.shape[2] // 2 * 2:2],
+        "stride 1": lambda x: np.maximum(np.maximum(x[:, 1:, 1:], x[:, :-1, :-1]), np.maximum(x[:, 1:, :-1], x[:, :-1, 1:])),
+        "channels pooled away": lambda x: _max_pool(x).max(axis=-1),
+        "odd edge padded": lambda x: _max_pool(np.pad(x, ((0, 0), (0, n_h_w_c(x)[1] % 2), (0, n_h_w_c(x)[2] % 2), (0, 0)),
+                                                      constant_values=-np.inf)),
+        "wrong reshape order": lambda x: x[:, :x.shape[1] // 2 * 2, :x.shape[2] // 2 * 2]
+        .reshape(x.shape[0], 2, x.shape[1] // 2, 2, x.shape[2] // 2, x.shape[3]).max(axis=(1, 3)),
+        "height and width swapped": lambda x: _max_pool(x).transpose(0, 2, 1, 3),
+        "rounded": lambda x: np.round(_max_pool(x), 1),
+        "raises": lambda x: 1 / 0,
+        "the stub": lambda x: None,
+    }
+    for name, fn in wrong.items():
+        assert not exercises.ex02_max_pool(fn), name
+    assert not exercises.ex02_max_pool(...) and not exercises.ex02_max_pool("not a function")
+    text = capsys.readouterr().out
+    assert "average pooling" in text and "top-left" in text and "overlap" in text and "channels must stay" in text
+    assert "dropped" in text
 
 
 def test_exported_from_utils():
-    assert utils.cnn is cnn and callable(utils.exercises.ex02_weight_gradient)
+    assert utils.cnn is cnn
+    for name in exercises.lesson02.__all__:
+        assert callable(getattr(utils.exercises, name)), name

@@ -1,105 +1,57 @@
-"""Lesson 05 (CGAN): the "write a number" helpers, per-class accuracy of the judge, and the checkers."""
+"""Lesson 05 (GAN: the game): the checkers of its exercises, with the wrong answers a student would give."""
+import math
+
 import numpy as np
 import pytest
 
-from utils import exercises, gan
+from utils import exercises
 
 
-# --- text_to_labels and paste_row -------------------------------------------------------------------
-def test_text_to_labels_keeps_digits_and_turns_separators_into_gaps():
-    assert gan.text_to_labels("2026").tolist() == [2, 0, 2, 6]
-    assert gan.text_to_labels(" 555-01 99 ").tolist() == [5, 5, 5, -1, 0, 1, -1, 9, 9]
-    assert gan.text_to_labels("1.2/3:4,5").tolist() == [1, -1, 2, -1, 3, -1, 4, -1, 5]
-    assert gan.text_to_labels("--").tolist() == [gan.GAP, gan.GAP]
+def test_ex05_checkers(capsys):
+    assert exercises.ex05_optimal_d(0.75) and not exercises.ex05_optimal_d(0.25) and not exercises.ex05_optimal_d(...)
+    assert not exercises.ex05_optimal_d("most")
+    assert exercises.ex05_equilibrium_value(-math.log(4)) and exercises.ex05_equilibrium_value(-1.386)
+    assert not exercises.ex05_equilibrium_value(0.5) and not exercises.ex05_equilibrium_value(None)
+
+    def non_saturating(logits):
+        return float(np.mean(np.log1p(np.exp(-np.asarray(logits)))))
+
+    def saturating(logits):
+        return float(np.mean(-np.log1p(np.exp(np.asarray(logits)))))
+
+    assert exercises.ex05_generator_loss(non_saturating)
+    assert not exercises.ex05_generator_loss(saturating)
+    assert not exercises.ex05_generator_loss(lambda logits: None) and not exercises.ex05_generator_loss(lambda l: 1 / 0)
+    assert not exercises.ex05_generator_loss(lambda logits: np.mean(-np.log(np.abs(np.asarray(logits)))))  # logits as D
+    out = capsys.readouterr().out
+    assert out.count("✅") == 4 and "saturating" in out
 
 
-@pytest.mark.parametrize("text, message", [
-    ("", "empty"), ("   ", "empty"), ("12a4", r"'a' at position 3"), (2026, "must be a string"),
-    ("1" * 41, "at most 40"),
+@pytest.mark.parametrize("answer, hint", [
+    (0.25, "p_data goes on top"),          # 1 - D*
+    (0.7, "share of the density"),         # truncated
+    (0.5, "share of the density"),
+    (3.0, "share of the density"),         # p_data / p_g
 ])
-def test_text_to_labels_bad_input(text, message):
-    with pytest.raises(ValueError, match=message):
-        gan.text_to_labels(text)
+def test_ex05_optimal_d_rejects_wrong_answers(answer, hint, capsys):
+    assert not exercises.ex05_optimal_d(answer, p_data=0.3, p_g=0.1)
+    assert hint in capsys.readouterr().out
 
 
-def test_paste_row_places_digits_and_half_width_gaps():
-    images = np.stack([np.full((28, 28), v, "float32") for v in (-1.0, 1.0, 0.0)])   # [-1, 1]: black, white, grey
-    row = gan.paste_row(images, gan.text_to_labels("12-3"))
-    assert row.shape == (28, 3 * 28 + 14) and row.dtype == np.float32
-    np.testing.assert_allclose(row[:, :28], 0.0)
-    np.testing.assert_allclose(row[:, 28:56], 1.0)
-    np.testing.assert_allclose(row[:, 56:70], 0.0)                                   # the gap
-    np.testing.assert_allclose(row[:, 70:], 0.5)
-    assert gan.paste_row(images[:1, :, :, None], np.array([7])).shape == (28, 28)     # a channel axis is fine
-    assert gan.paste_row(np.zeros((0, 28, 28)), np.array([-1, -1])).shape == (28, 28)  # gaps only
+def test_ex05_optimal_d_follows_its_densities(capsys):
+    assert exercises.ex05_optimal_d(0.5, p_data=0.2, p_g=0.2)
+    assert not exercises.ex05_optimal_d(0.75, p_data=0.2, p_g=0.2)
+    assert capsys.readouterr().out.count("✅") == 1
 
 
-@pytest.mark.parametrize("images, labels, message", [
-    (np.zeros((2, 28, 28)), [1, 2, 3], "one image for each of the 3 digits"),
-    (np.zeros((1, 28, 28)), [10], "digits 0-9 and gaps"),
-    (np.zeros((1, 28, 28)), [1.5], "digits 0-9 and gaps"),
-    (np.zeros((1, 28, 28)), [], "digits 0-9 and gaps"),
-    (np.zeros((28, 28)), [1], "one image for each"),
+@pytest.mark.parametrize("answer, hint", [
+    (0.5, "the value of the game"),        # D* instead of V
+    (math.log(4), "mind the sign"),
+    (1.386, "mind the sign"),
+    (-math.log(2), "one of the two terms"),
+    (-1.3, "put it into"),                 # truncated
+    (-1.39, "put it into"),
 ])
-def test_paste_row_bad_input(images, labels, message):
-    with pytest.raises(ValueError, match=message):
-        gan.paste_row(images, np.asarray(labels))
-
-
-# --- per-class accuracy of the judge ------------------------------------------------------------------
-def test_per_class_accuracy_counts_each_digit_and_gives_nan_for_missing(monkeypatch):
-    from utils import judge
-
-    probs = np.eye(10)[[0, 0, 1, 2, 2, 2]]                      # the judge reads 0 0 1 2 2 2
-    monkeypatch.setattr(judge, "predict_proba", lambda x, j=None, v=None: probs)
-    acc = judge.per_class_accuracy(np.zeros((6, 28, 28), "uint8"), [0, 1, 1, 2, 2, 3], judge=object())
-    np.testing.assert_allclose(acc[:4], [1.0, 0.5, 1.0, 0.0])
-    assert np.isnan(acc[4:]).all()
-    with pytest.raises(ValueError, match="labels must have shape"):
-        judge.per_class_accuracy(np.zeros((6, 28, 28), "uint8"), [0, 1], judge=object())
-
-
-# --- checkers -----------------------------------------------------------------------------------------
-def test_ex05_concat_size(capsys):
-    assert exercises.ex05_concat_size(150)
-    assert not exercises.ex05_concat_size(100)
-    assert "size with multiplication" in capsys.readouterr().out
-    assert not exercises.ex05_concat_size(...)
-    assert not exercises.ex05_concat_size("many")
-
-
-def test_ex05_grid_labels(capsys):
-    assert exercises.ex05_grid_labels(np.repeat(np.arange(10), 10))
-    assert not exercises.ex05_grid_labels(np.tile(np.arange(10), 10))
-    assert "np.tile" in capsys.readouterr().out
-    assert not exercises.ex05_grid_labels(np.arange(10))
-    assert not exercises.ex05_grid_labels(np.zeros(100, int))
-    assert not exercises.ex05_grid_labels(...)
-
-
-def _generator(combine):
-    import keras
-    from keras import layers
-
-    z, y = keras.Input((100,)), keras.Input((), dtype="int32")
-    if combine == "concat":
-        h = layers.Concatenate()([z, layers.Embedding(10, 50)(y)])
-    elif combine == "multiply":
-        h = layers.Multiply()([z, layers.Embedding(10, 100)(y)])
-    else:  # ignores the label
-        h = layers.Concatenate()([z, layers.Embedding(10, 50)(y) * 0.0])
-    return keras.Model([z, y], layers.Reshape((28, 28, 1))(layers.Dense(784, activation="tanh")(h)))
-
-
-def test_ex05_concat_generator(capsys):
-    pytest.importorskip("keras")
-    assert exercises.ex05_concat_generator(lambda: _generator("concat"))
-    assert not exercises.ex05_concat_generator(lambda: _generator("multiply"))
-    assert "still multiplies" in capsys.readouterr().out
-    assert not exercises.ex05_concat_generator(lambda: _generator("ignore"))
-    assert "does not change with the label" in capsys.readouterr().out
-    assert not exercises.ex05_concat_generator(lambda: 42)
-    assert not exercises.ex05_concat_generator(lambda: 1 / 0)
-    assert not exercises.ex05_concat_generator("build")
-    assert not exercises.ex05_concat_generator(...)
-
+def test_ex05_equilibrium_value_rejects_wrong_answers(answer, hint, capsys):
+    assert not exercises.ex05_equilibrium_value(answer)
+    assert hint in capsys.readouterr().out

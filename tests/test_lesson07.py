@@ -1,114 +1,105 @@
-"""Lesson 07 (DCGAN): transposed convolution, overlap counts, the checkerboard widget's compute,
-and the checkers, checked against TensorFlow."""
+"""Lesson 07 (CGAN): the "write a number" helpers, per-class accuracy of the judge, and the checkers."""
 import numpy as np
 import pytest
 
-from utils import conv, exercises
-
-tf = pytest.importorskip("tensorflow")
-rng = np.random.default_rng(7)
+from utils import exercises, gan
 
 
-def _tf_transpose(x, w, s, p, a):
-    o = conv.transposed_output_size(x.shape[0], w.shape[0], s, p, a)
-    return tf.nn.conv2d_transpose(x[None, :, :, None], w[:, :, None, None], output_shape=[1, o, o, 1], strides=s,
-                                  padding=[[0, 0], [p, p], [p, p], [0, 0]]).numpy()[0, :, :, 0]
+# --- text_to_labels and paste_row -------------------------------------------------------------------
+def test_text_to_labels_keeps_digits_and_turns_separators_into_gaps():
+    assert gan.text_to_labels("2026").tolist() == [2, 0, 2, 6]
+    assert gan.text_to_labels(" 555-01 99 ").tolist() == [5, 5, 5, -1, 0, 1, -1, 9, 9]
+    assert gan.text_to_labels("1.2/3:4,5").tolist() == [1, -1, 2, -1, 3, -1, 4, -1, 5]
+    assert gan.text_to_labels("--").tolist() == [gan.GAP, gan.GAP]
 
 
-@pytest.mark.parametrize("i, k, s, p, a", [(2, 3, 1, 0, 0), (3, 3, 2, 0, 0), (4, 4, 2, 1, 0), (3, 3, 2, 1, 1),
-                                           (4, 5, 2, 2, 1), (2, 2, 3, 0, 2), (3, 1, 2, 0, 0)])
-def test_conv_transpose2d_matches_tensorflow(i, k, s, p, a):
-    x, w = rng.normal(size=(i, i)), rng.normal(size=(k, k))
-    np.testing.assert_allclose(conv.conv_transpose2d(x, w, stride=s, padding=p, output_padding=a),
-                               _tf_transpose(x, w, s, p, a), rtol=1e-5, atol=1e-6)
-
-
-def test_conv_transpose2d_is_the_transposed_matrix():
-    w = rng.normal(size=(3, 3))
-    for shape, stride in [((4, 4), 1), ((5, 5), 2), ((5, 7), 2)]:
-        C = conv.conv_matrix(w, shape, stride)
-        oh, ow = conv.output_size(shape[0], 3, stride), conv.output_size(shape[1], 3, stride)
-        y = rng.normal(size=(oh, ow))
-        full = conv.conv_transpose2d(y, w, stride=stride)
-        np.testing.assert_allclose(full[:shape[0], :shape[1]], (C.T @ y.ravel()).reshape(shape), atol=1e-12)
-
-
-def test_transposed_output_size_over_a_grid_matches_keras():
-    import keras
-
-    checked = 0
-    for i in (1, 3, 4):
-        for k in (1, 2, 3, 5):
-            for s in (1, 2, 3):
-                for a in range(s):
-                    layer = keras.layers.Conv2DTranspose(1, k, strides=s, padding="valid", output_padding=a)
-                    got = layer(np.zeros((1, i, i, 1), "float32")).shape[1]
-                    assert conv.transposed_output_size(i, k, s, 0, a) == got, (i, k, s, a)
-                    checked += 1
-    assert checked == 3 * 4 * (1 + 2 + 3)
-
-
-@pytest.mark.parametrize("args, message", [
-    ((3, 3, 2, 0, 2), "output_padding a=2 must be smaller than the stride"), ((0, 3), "input size i"),
-    ((1, 1, 1, 1), "crops more than the whole output"), ((3, 3, 0), "stride s"), ((3, 2.5), "kernel size k"),
+@pytest.mark.parametrize("text, message", [
+    ("", "empty"), ("   ", "empty"), ("12a4", r"'a' at position 3"), (2026, "must be a string"),
+    ("1" * 41, "at most 40"),
 ])
-def test_transposed_output_size_bad_input(args, message):
+def test_text_to_labels_bad_input(text, message):
     with pytest.raises(ValueError, match=message):
-        conv.transposed_output_size(*args)
+        gan.text_to_labels(text)
 
 
-def test_overlap_counts_even_exactly_when_k_is_a_multiple_of_s():
-    np.testing.assert_array_equal(conv.overlap_counts(5, 3, 2), [1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1])
-    for k in range(1, 8):
-        for s in range(1, 4):
-            middle = conv.overlap_counts(12, k, s)[k:-k]
-            assert (middle.min() == middle.max()) == (k % s == 0), (k, s)
-    ones = conv.conv_transpose2d(np.ones((4, 4)), np.ones((3, 3)), stride=2)
-    np.testing.assert_array_equal(ones, np.outer(conv.overlap_counts(4, 3, 2), conv.overlap_counts(4, 3, 2)))
-    with pytest.raises(ValueError, match="stride s"):
-        conv.overlap_counts(4, 3, 0)
+def test_paste_row_places_digits_and_half_width_gaps():
+    images = np.stack([np.full((28, 28), v, "float32") for v in (-1.0, 1.0, 0.0)])   # [-1, 1]: black, white, grey
+    row = gan.paste_row(images, gan.text_to_labels("12-3"))
+    assert row.shape == (28, 3 * 28 + 14) and row.dtype == np.float32
+    np.testing.assert_allclose(row[:, :28], 0.0)
+    np.testing.assert_allclose(row[:, 28:56], 1.0)
+    np.testing.assert_allclose(row[:, 56:70], 0.0)                                   # the gap
+    np.testing.assert_allclose(row[:, 70:], 0.5)
+    assert gan.paste_row(images[:1, :, :, None], np.array([7])).shape == (28, 28)     # a channel axis is fine
+    assert gan.paste_row(np.zeros((0, 28, 28)), np.array([-1, -1])).shape == (28, 28)  # gaps only
 
 
-def test_upsampling_pattern():
-    for method in conv.UPSAMPLING_METHODS:
-        for k, s, layers in [(3, 2, 1), (4, 2, 2), (3, 3, 2)]:
-            pattern = conv.upsampling_pattern(k, s, layers, method)
-            assert pattern.shape == (6 * s ** layers,) * 2 and pattern.max() == pytest.approx(1.0)
-    middle = lambda p: p[8:-8, 8:-8]
-    uneven = middle(conv.upsampling_pattern(3, 2, 2, "transposed convolution"))
-    assert uneven.min() < 0.5 * uneven.max()                          # checkerboard
-    # One layer against TensorFlow: the centre of a stride-2 transposed convolution of ones ...
-    counts = conv.overlap_counts(6, 3, 2)
-    np.testing.assert_allclose(conv.upsampling_pattern(3, 2, 1, "transposed convolution", n=6),
-                               np.outer(counts, counts)[:12, :12] / 4)
-    # ... and nearest-neighbour resizing, then a 'same' convolution with ones, normalised.
-    up = tf.image.resize(tf.ones((1, 6, 6, 1)), (12, 12), method="nearest")
-    same = tf.nn.conv2d(up, tf.ones((3, 3, 1, 1)), strides=1, padding="SAME").numpy()[0, :, :, 0]
-    np.testing.assert_allclose(conv.upsampling_pattern(3, 2, 1, "resize, then convolve", n=6), same / same.max())
-    with pytest.raises(ValueError, match="method must be one of"):
-        conv.upsampling_pattern(3, 2, 1, "bilinear")
-    with pytest.raises(ValueError, match="at most 512"):
-        conv.upsampling_pattern(3, 4, 5)
+@pytest.mark.parametrize("images, labels, message", [
+    (np.zeros((2, 28, 28)), [1, 2, 3], "one image for each of the 3 digits"),
+    (np.zeros((1, 28, 28)), [10], "digits 0-9 and gaps"),
+    (np.zeros((1, 28, 28)), [1.5], "digits 0-9 and gaps"),
+    (np.zeros((1, 28, 28)), [], "digits 0-9 and gaps"),
+    (np.zeros((28, 28)), [1], "one image for each"),
+])
+def test_paste_row_bad_input(images, labels, message):
+    with pytest.raises(ValueError, match=message):
+        gan.paste_row(images, np.asarray(labels))
 
 
-def test_ex07_checkers(capsys):
-    assert exercises.ex07_output_size(14)
-    assert not exercises.ex07_output_size(3)
-    assert "*convolution*" in capsys.readouterr().out
-    assert not exercises.ex07_output_size(...)
-    assert exercises.ex07_even_kernels([2, 4, 6]) and exercises.ex07_even_kernels((6, 4, 2))
-    assert not exercises.ex07_even_kernels([2, 3, 4, 6])
-    assert "k = 3" in capsys.readouterr().out
-    assert not exercises.ex07_even_kernels([2, 4]) and not exercises.ex07_even_kernels("four")
+# --- per-class accuracy of the judge ------------------------------------------------------------------
+def test_per_class_accuracy_counts_each_digit_and_gives_nan_for_missing(monkeypatch):
+    from utils import judge
 
-    def scatter(x, w, stride):
-        out = np.zeros(stride * (len(x) - 1) + len(w))
-        for i, v in enumerate(x):
-            out[stride * i:stride * i + len(w)] += v * w
-        return out
+    probs = np.eye(10)[[0, 0, 1, 2, 2, 2]]                      # the judge reads 0 0 1 2 2 2
+    monkeypatch.setattr(judge, "predict_proba", lambda x, j=None, v=None: probs)
+    acc = judge.per_class_accuracy(np.zeros((6, 28, 28), "uint8"), [0, 1, 1, 2, 2, 3], judge=object())
+    np.testing.assert_allclose(acc[:4], [1.0, 0.5, 1.0, 0.0])
+    assert np.isnan(acc[4:]).all()
+    with pytest.raises(ValueError, match="labels must have shape"):
+        judge.per_class_accuracy(np.zeros((6, 28, 28), "uint8"), [0, 1], judge=object())
 
-    assert exercises.ex07_conv_transpose1d(scatter)
-    assert not exercises.ex07_conv_transpose1d(lambda x, w, s: scatter(x, w[::-1], s))
-    assert "not flipped" in capsys.readouterr().out
-    assert not exercises.ex07_conv_transpose1d(lambda x, w, s: 1 / 0)
-    assert not exercises.ex07_conv_transpose1d(...)
+
+# --- checkers -----------------------------------------------------------------------------------------
+def test_ex07_concat_size(capsys):
+    assert exercises.ex07_concat_size(150)
+    assert not exercises.ex07_concat_size(100)
+    assert "size with multiplication" in capsys.readouterr().out
+    assert not exercises.ex07_concat_size(...)
+    assert not exercises.ex07_concat_size("many")
+
+
+def test_ex07_grid_labels(capsys):
+    assert exercises.ex07_grid_labels(np.repeat(np.arange(10), 10))
+    assert not exercises.ex07_grid_labels(np.tile(np.arange(10), 10))
+    assert "np.tile" in capsys.readouterr().out
+    assert not exercises.ex07_grid_labels(np.arange(10))
+    assert not exercises.ex07_grid_labels(np.zeros(100, int))
+    assert not exercises.ex07_grid_labels(...)
+
+
+def _generator(combine):
+    import keras
+    from keras import layers
+
+    z, y = keras.Input((100,)), keras.Input((), dtype="int32")
+    if combine == "concat":
+        h = layers.Concatenate()([z, layers.Embedding(10, 50)(y)])
+    elif combine == "multiply":
+        h = layers.Multiply()([z, layers.Embedding(10, 100)(y)])
+    else:  # ignores the label
+        h = layers.Concatenate()([z, layers.Embedding(10, 50)(y) * 0.0])
+    return keras.Model([z, y], layers.Reshape((28, 28, 1))(layers.Dense(784, activation="tanh")(h)))
+
+
+def test_ex07_concat_generator(capsys):
+    pytest.importorskip("keras")
+    assert exercises.ex07_concat_generator(lambda: _generator("concat"))
+    assert not exercises.ex07_concat_generator(lambda: _generator("multiply"))
+    assert "still multiplies" in capsys.readouterr().out
+    assert not exercises.ex07_concat_generator(lambda: _generator("ignore"))
+    assert "does not change with the label" in capsys.readouterr().out
+    assert not exercises.ex07_concat_generator(lambda: 42)
+    assert not exercises.ex07_concat_generator(lambda: 1 / 0)
+    assert not exercises.ex07_concat_generator("build")
+    assert not exercises.ex07_concat_generator(...)
+

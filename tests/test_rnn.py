@@ -1,4 +1,5 @@
-"""utils.rnn (lesson 03's widget compute and diagram) and lesson 03's checkers."""
+"""utils.rnn (lesson 04's widget compute and diagram) and lesson 04's checkers."""
+import itertools
 import math
 
 import matplotlib
@@ -59,22 +60,54 @@ def test_draw_lstm_cell():
     assert "forget gate f" in texts and "candidate j" in texts and "output gate o" in texts
 
 
-def test_ex03_checkers(capsys):
-    assert exercises.ex03_lstm_params(23808) and not exercises.ex03_lstm_params(5952)
-    assert not exercises.ex03_lstm_params(...) and not exercises.ex03_lstm_params("many")
+def out_count(capsys):
+    return capsys.readouterr().out.count("✅")
+
+
+def test_ex04_checkers(capsys):
+    assert exercises.ex04_lstm_params(23808) and not exercises.ex04_lstm_params(5952)
+    assert not exercises.ex04_lstm_params(23808.5) and not exercises.ex04_lstm_params(4 * (64 * 92))  # no biases
+    assert not exercises.ex04_lstm_params(...) and not exercises.ex04_lstm_params("many")
 
     def step(z, c_prev):
         i, j, f, o = z
         c = c_prev * rnn.sigmoid(f) + rnn.sigmoid(i) * np.tanh(j)
         return np.tanh(c) * rnn.sigmoid(o), c
 
-    assert exercises.ex03_lstm_step(step)
-    assert not exercises.ex03_lstm_step(lambda z, c: (np.tanh(step(z, c)[1]), step(z, c)[1] * 2))
-    assert not exercises.ex03_lstm_step(lambda z, c: (np.tanh(step(z, c)[1]), step(z, c)[1]))  # h without o
-    assert not exercises.ex03_lstm_step(lambda z, c: None) and not exercises.ex03_lstm_step(lambda z, c: 1 / 0)
-    assert exercises.ex03_half_life(7) and not exercises.ex03_half_life(6) and not exercises.ex03_half_life(None)
+    assert exercises.ex04_lstm_step(step)
+    assert not exercises.ex04_lstm_step(lambda z, c: (np.tanh(step(z, c)[1]), step(z, c)[1] * 2))
+    assert not exercises.ex04_lstm_step(lambda z, c: (np.tanh(step(z, c)[1]), step(z, c)[1]))  # h without o
+    assert not exercises.ex04_lstm_step(lambda z, c: None) and not exercises.ex04_lstm_step(lambda z, c: 1 / 0)
+    assert exercises.ex04_half_life(7) and not exercises.ex04_half_life(6) and not exercises.ex04_half_life(None)
+    assert not exercises.ex04_half_life(6.6) and not exercises.ex04_half_life(7.5)  # not rounded up to a whole step
+
+    def to_ijfo(kernel):
+        i, f, c, o = np.split(kernel, 4, axis=-1)
+        return np.concatenate([i, c, f, o], axis=-1)
+
+    assert exercises.ex04_keras_to_ijfo(to_ijfo)
+    assert out_count(capsys) == 4
+    # Wrong answers: Keras' order left as it is, every other order of the 4 column blocks (f and j swapped
+    # back, i and o swapped, ...), rows reordered instead of columns, units taken from the rows.
+    assert not exercises.ex04_keras_to_ijfo(lambda k: k)
+    for order in itertools.permutations(range(4)):
+        if order != (0, 2, 1, 3):
+            assert not exercises.ex04_keras_to_ijfo(lambda k, order=order: np.concatenate(
+                [np.split(k, 4, axis=1)[n] for n in order], axis=1)), order
+    assert not exercises.ex04_keras_to_ijfo(lambda k: np.concatenate([np.split(k, 4, axis=0)[n] for n in (0, 2, 1, 3)], axis=0))
+
+    def units_from_rows(kernel):
+        units = kernel.shape[0]
+        i, f, c, o = (kernel[:, n * units:(n + 1) * units] for n in range(4))
+        return np.concatenate([i, c, f, o], axis=1)
+
+    assert not exercises.ex04_keras_to_ijfo(units_from_rows)
+    assert not exercises.ex04_keras_to_ijfo(lambda k: to_ijfo(k)[:, :-1])                  # wrong shape
+    assert not exercises.ex04_keras_to_ijfo(lambda k: to_ijfo(k.T))                        # transposed
+    assert not exercises.ex04_keras_to_ijfo(...) and not exercises.ex04_keras_to_ijfo(lambda k: None)
+    assert not exercises.ex04_keras_to_ijfo(lambda k: 1 / 0) and not exercises.ex04_keras_to_ijfo(to_ijfo(np.eye(4)))
     out = capsys.readouterr().out
-    assert out.count("✅") == 3
+    assert "✅" not in out and "Keras' order i, f, c, o unchanged" in out and "you moved rows" in out
 
 
 def test_draw_unrolled_rnn():

@@ -84,22 +84,35 @@ def test_class_counts():
 
 # --- exercises (lesson 00) -------------------------------------------------------------------
 def test_checkers_accept_right_reject_wrong_and_wait_for_unanswered(capsys):
-    labels = np.array([7, 7, 1])
-    assert exercises.ex00_count_digit(2, labels, digit=7)
-    assert not exercises.ex00_count_digit(3, labels, digit=7)
-    assert not exercises.ex00_count_digit("two", labels, digit=7)
+    labels = np.array([7, 7, 1, 3])
+    assert exercises.ex00_count_digit(2, labels, digit=7) and exercises.ex00_count_digit(np.int64(2), labels, digit=7)
+    for wrong in [3, 2.5, 1.9, 0.5, "two", True, [2]]:  # wrong count, truncated floats, the share (np.mean), ...
+        assert not exercises.ex00_count_digit(wrong, labels, digit=7), wrong
+    assert not exercises.ex00_count_digit(True, np.array([7, 1]), digit=7)  # True == 1 must not pass
     assert not exercises.ex00_count_digit(..., labels)
-    assert exercises.ex00_pick(50) and not exercises.ex00_pick(8) and not exercises.ex00_pick(None)
+    assert exercises.ex00_pick(50) and exercises.ex00_pick(50.0)
+    for wrong in [8, 1, 50.5, 49.9, "full", True, [50], None]:  # default's value, quick's value, ...
+        assert not exercises.ex00_pick(wrong), wrong
     text = capsys.readouterr().out
-    assert "✅" in text and "❌" in text and "Not answered yet" in text
+    assert "✅" in text and "❌" in text and "Not answered yet" in text and "share" in text and "'default'" in text
 
 
-def test_scale_checker():
-    good = lambda x: (x.astype("float32") / 127.5 - 1)[..., None]
+def test_scale_checker(capsys):
+    good = lambda x: (x.astype("float32") / 127.5 - 1)[..., None]  # noqa: E731
     assert exercises.ex00_scale(good)
+    assert exercises.ex00_scale(lambda x: (x.astype("float32") * 2 / 255 - 1)[..., None])  # the same maths
     assert not exercises.ex00_scale(lambda x: (x / 255.0).astype("float32")[..., None])  # wrong range
     assert not exercises.ex00_scale(lambda x: x.astype("float32") / 127.5 - 1)  # no channel axis
     assert not exercises.ex00_scale(lambda x: (x / 127.5 - 1)[..., None])  # float64
+    assert not exercises.ex00_scale(lambda x: -good(x))  # sign swapped
+    assert not exercises.ex00_scale(lambda x: (1 - x.astype("float32") / 127.5)[..., None])  # black is +1
+    assert not exercises.ex00_scale(lambda x: (x.astype("float32") / 128 - 1)[..., None])  # 255 is not +1
+    assert not exercises.ex00_scale(lambda x: ((x * 2) / 255 - 1).astype("float32")[..., None])  # uint8 overflow
+    assert not exercises.ex00_scale(lambda x: good(x).transpose(0, 2, 1, 3))  # height and width swapped
+    assert not exercises.ex00_scale(lambda x: good(x)[:, None, :, :, 0])  # channels first
+    assert not exercises.ex00_scale(lambda x: np.round(good(x)))  # rounded
     assert not exercises.ex00_scale(lambda x: 1 / 0)  # raises
     assert not exercises.ex00_scale(lambda x: None)  # the unfilled stub
     assert not exercises.ex00_scale("not a function")
+    text = capsys.readouterr().out
+    assert "sign is swapped" in text and "channel axis goes last" in text

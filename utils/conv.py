@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import checks
+
 # Classic 3x3 kernels (lesson 01's kernel explorer).
 KERNELS = {
     "identity": [[0, 0, 0], [0, 1, 0], [0, 0, 0]],
@@ -23,9 +25,7 @@ KERNELS = {
 
 
 def _whole(name, value, low):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be a whole number >= {low}; got {value!r}.")
-    return int(value)
+    return checks.whole(name, value, low)
 
 
 def output_size(i: int, k: int, s: int = 1, p: int = 0) -> int:
@@ -44,31 +44,44 @@ def output_size(i: int, k: int, s: int = 1, p: int = 0) -> int:
     return (i + 2 * p - k) // s + 1
 
 
-def _map_and_kernel(x, w):
-    x = np.asarray(x, dtype="float64")
-    w = np.asarray(w, dtype="float64")
+def _feature_map(x, name="x"):
+    x = checks.array(name, x, finite=False, min_size=0, expected="a 2-D feature map (H, W) of numbers")
     if x.ndim != 2 or x.size == 0:
-        raise ValueError(f"x must be a 2-D feature map (H, W); got shape {x.shape}.")
+        raise ValueError(f"{name} must be a 2-D feature map (H, W); got shape {x.shape}.")
+    if not np.all(np.isfinite(x)):
+        raise ValueError(f"{name} must not contain NaN or infinite values; got {checks.describe(x)} with "
+                         f"{int(x.size - np.isfinite(x).sum())} of them.")
+    return x
+
+
+def _kernel(w, name="w"):
+    w = checks.array(name, w, finite=False, min_size=0, expected="a 2-D kernel (kh, kw) of numbers")
     if w.ndim != 2 or w.size == 0:
-        raise ValueError(f"the kernel must be 2-D (kh, kw); got shape {w.shape}.")
-    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(w))):
-        raise ValueError("x and the kernel must not contain NaN or infinite values.")
-    return x, w
+        raise ValueError(f"the kernel must be 2-D (kh, kw); got {name} of shape {w.shape}.")
+    if not np.all(np.isfinite(w)):
+        raise ValueError(f"the kernel {name} must not contain NaN or infinite values; got {checks.describe(w)} with "
+                         f"{int(w.size - np.isfinite(w).sum())} of them.")
+    return w
+
+
+def _map_and_kernel(x, w):
+    return _feature_map(x), _kernel(w)
 
 
 def conv2d(x, w, b: float = 0.0, *, stride: int = 1, padding: int = 0) -> np.ndarray:
     """Cross-correlate one 2-D map with one kernel: ``out[i, j] = sum_mn w[m, n] x[s*i + m, s*j + n] + b``.
 
     ``padding`` zeros are added on each side first. No activation. Vectorised with a sliding
-    window view. Used by lesson 01 (kernel explorer, pooling explorer) and lesson 07.
+    window view. Used by lessons 01 and 08 (kernel explorer, pooling explorer; checks).
     """
     x, w = _map_and_kernel(x, w)
+    b = checks.number("b", b)
     stride, padding = _whole("stride", stride, 1), _whole("padding", padding, 0)
     oh = output_size(x.shape[0], w.shape[0], stride, padding)
     ow = output_size(x.shape[1], w.shape[1], stride, padding)
     xp = np.pad(x, padding)
     windows = np.lib.stride_tricks.sliding_window_view(xp, w.shape)[::stride, ::stride]
-    return np.einsum("ijmn,mn->ij", windows[:oh, :ow], w) + float(b)
+    return np.einsum("ijmn,mn->ij", windows[:oh, :ow], w) + b
 
 
 def input_window(i: int, k: int, s: int, p: int, row: int, col: int):
@@ -89,13 +102,11 @@ def pool2d(x, size: int = 2, stride: int | None = None, kind: str = "max") -> np
 
     ``stride`` defaults to ``size``. Used by lesson 01's pooling explorer.
     """
-    x = np.asarray(x, dtype="float64")
-    if x.ndim != 2 or x.size == 0:
-        raise ValueError(f"x must be a 2-D feature map (H, W); got shape {x.shape}.")
+    x = _feature_map(x)
     size = _whole("pool size", size, 1)
     stride = size if stride is None else _whole("stride", stride, 1)
-    if kind not in ("max", "average"):
-        raise ValueError(f"kind must be 'max' or 'average'; got {kind!r}.")
+    if not isinstance(kind, str) or kind not in ("max", "average"):
+        raise ValueError(f"kind must be 'max' or 'average'; got {checks.describe(kind)}.")
     oh, ow = output_size(x.shape[0], size, stride), output_size(x.shape[1], size, stride)
     windows = np.lib.stride_tricks.sliding_window_view(x, (size, size))[::stride, ::stride][:oh, :ow]
     return windows.max(axis=(2, 3)) if kind == "max" else windows.mean(axis=(2, 3))
@@ -108,12 +119,11 @@ def conv_matrix(w, input_shape, stride: int = 1) -> np.ndarray:
     reads, and zeros elsewhere. For a 3x3 kernel on a 4x4 input, C is 4x16. Lesson 07 uses
     ``C.T`` to explain transposed convolution. Used by lessons 01 and 07.
     """
-    w = np.asarray(w, dtype="float64")
-    if w.ndim != 2 or w.size == 0:
-        raise ValueError(f"the kernel must be 2-D (kh, kw); got shape {w.shape}.")
-    if len(tuple(input_shape)) != 2:
-        raise ValueError(f"input_shape must be (H, W); got {input_shape!r}.")
-    h, wd = (_whole("input height", input_shape[0], 1), _whole("input width", input_shape[1], 1))
+    w = _kernel(w)
+    if isinstance(input_shape, (str, bytes)) or np.ndim(input_shape) != 1 or len(input_shape) != 2:
+        raise ValueError(f"input_shape must be (H, W), two whole numbers; got {checks.describe(input_shape)}.")
+    h = _whole("input_shape[0] (the input height)", input_shape[0], 1)
+    wd = _whole("input_shape[1] (the input width)", input_shape[1], 1)
     stride = _whole("stride", stride, 1)
     kh, kw = w.shape
     oh, ow = output_size(h, kh, stride), output_size(wd, kw, stride)
@@ -163,16 +173,25 @@ def plot_conv_arithmetic(i: int, k: int, s: int = 1, p: int = 0, row: int = 0, c
     return fig
 
 
-# --- lesson 07: transposed convolution and checkerboard artifacts -----------------------------------
-def transposed_output_size(i: int, k: int, s: int = 1, p: int = 0, output_padding: int = 0) -> int:
+# --- lesson 08: transposed convolution and checkerboard artifacts -----------------------------------
+def transposed_output_size(i: int, k: int, s: int = 1, p: int = 0, output_padding: int | None = 0) -> int:
     """Output length of a transposed convolution: ``o' = s (i' - 1) + k - 2p + a``.
 
     ``i`` input size, ``k`` kernel size, ``s`` stride, ``p`` the padding of the convolution it
     reverses, ``a = output_padding`` extra cells at the end (``0 <= a < s``: it picks one of the
-    ``s`` input sizes that a stride-``s`` convolution maps to the same output size). Used by lesson 07.
+    ``s`` input sizes that a stride-``s`` convolution maps to the same output size).
+
+    ``output_padding=None`` means what Keras' ``Conv2DTranspose`` does by default with
+    ``padding="valid"`` (``p = 0``): ``o' = s (i' - 1) + max(k, s)``, which is *not* ``a = 0`` when
+    ``k < s``. Raises ``ValueError`` naming the argument for sizes below 1, ``a >= s``, or a padding
+    that crops the whole output. Used by lesson 08.
     """
     i, k = _whole("input size i", i, 1), _whole("kernel size k", k, 1)
     s, p = _whole("stride s", s, 1), _whole("padding p", p, 0)
+    if output_padding is None:   # Keras' default: valid padding, no output_padding given
+        if p != 0:
+            raise ValueError(f"output_padding=None is Keras' default for padding='valid', that is p=0; got p={p}.")
+        return s * (i - 1) + max(k, s)
     a = _whole("output_padding a", output_padding, 0)
     if a >= s:
         raise ValueError(f"output_padding a={a} must be smaller than the stride s={s} (0 <= a < s).")
@@ -231,12 +250,12 @@ def upsampling_pattern(k: int, s: int, layers: int = 1, method: str = "transpose
     ``"transposed convolution"`` scatters with stride ``s`` and keeps the centre ``s``-times-larger
     part (as ``padding="same"``); ``"resize, then convolve"`` repeats every cell ``s`` x ``s`` times
     (nearest neighbour) and convolves with stride 1 and 'same' zero padding. Each layer multiplies
-    the size by ``s``. The compute behind lesson 07's checkerboard widget.
+    the size by ``s``. The compute behind lesson 08's checkerboard widget.
     """
     k, s = _whole("kernel size k", k, 1), _whole("stride s", s, 1)
     layers, n = _whole("number of layers", layers, 1), _whole("input size n", n, 1)
-    if method not in UPSAMPLING_METHODS:
-        raise ValueError(f"method must be one of {UPSAMPLING_METHODS}; got {method!r}.")
+    if not isinstance(method, str) or method not in UPSAMPLING_METHODS:
+        raise ValueError(f"method must be one of {UPSAMPLING_METHODS}; got {checks.describe(method)}.")
     if n * s ** layers > 512:
         raise ValueError(f"the output would be {n * s ** layers} cells wide (n * s**layers); keep it at most 512.")
     x, w = np.ones((n, n)), np.ones((k, k))

@@ -3,16 +3,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _not_yet, _unanswered, _verdict
+from . import _not_yet, _output_of, _unanswered, _verdict
 
-__all__ = ["ex02_batchnorm_inference", "ex02_conv_params", "ex02_hardest_digit", "ex02_output_shape",
-           "ex02_weight_gradient"]
+__all__ = ["ex02_conv_params", "ex02_hardest_digit", "ex02_max_pool", "ex02_output_shape"]
 
 
 def ex02_conv_params(answer, *, size: int = 3, in_channels: int = 32, filters: int = 64) -> bool:
     """Lesson 02, exercise 1: how many parameters has ``Conv2D(filters, size)`` on ``in_channels`` channels?"""
     if _unanswered(answer):
         return _not_yet()
+    if isinstance(answer, (bool, np.bool_)):
+        return _verdict(False, "", "give a count (a whole number), not True or False.")
     truth = (size * size * in_channels + 1) * filters
     try:
         ok = float(answer) == truth
@@ -20,6 +21,10 @@ def ex02_conv_params(answer, *, size: int = 3, in_channels: int = 32, filters: i
         return _verdict(False, "", f"give a whole number, not {answer!r}.")
     if not ok and float(answer) == size * size * in_channels * filters:
         return _verdict(False, "", "close: you counted the weights; each filter also has a bias.")
+    if not ok and float(answer) == size * size * in_channels * filters + 1:
+        return _verdict(False, "", "close: there is one bias for each filter, not one for the whole layer.")
+    if not ok and float(answer) == (size * size + 1) * filters:
+        return _verdict(False, "", f"each kernel spans all {in_channels} input channels: it has {size}×{size}×{in_channels} weights.")
     return _verdict(ok, f"({size}·{size}·{in_channels} + 1)·{filters} = {truth:,} (weights and one bias a filter).",
                     f"{answer} is not it. Each of the {filters} filters has {size}×{size}×{in_channels} weights and a bias.")
 
@@ -30,50 +35,21 @@ def ex02_output_shape(answer) -> bool:
     if _unanswered(answer):
         return _not_yet()
     try:
-        shape = tuple(int(v) for v in answer)
+        if isinstance(answer, (str, bytes)) or any(isinstance(v, (bool, np.bool_)) for v in answer):
+            raise TypeError
+        shape = tuple(float(v) for v in answer)  # float, not int: 12.9 must not pass as 12
     except (TypeError, ValueError):
         return _verdict(False, "", f"give a tuple (height, width, channels), not {answer!r}.")
     if shape == (24, 24, 16):
         return _verdict(False, "", "that is the shape after the convolution; the pooling halves height and width.")
     if shape == (14, 14, 16):
         return _verdict(False, "", "'valid' padding shrinks the image first: 28 - 5 + 1 = 24.")
+    if shape == (16, 12, 12):
+        return _verdict(False, "", "Keras puts the channels last: (height, width, channels).")
+    if shape == (12, 12, 1):
+        return _verdict(False, "", "each of the 16 filters makes one output channel.")
     return _verdict(shape == (12, 12, 16), "28 − 5 + 1 = 24 after the convolution, 24 / 2 = 12 after pooling, 16 channels.",
                     f"{shape} is not it. Use out = in − kernel + 1 for the convolution, then halve.")
-
-
-def ex02_batchnorm_inference(fn) -> bool:
-    """Lesson 02, exercise 3: ``fn(x, gamma, beta, moving_mean, moving_variance, epsilon)`` ->
-    batch normalization in inference mode, checked against ``keras.layers.BatchNormalization``."""
-    if _unanswered(fn):
-        return _not_yet()
-    if not callable(fn):
-        return _verdict(False, "", "pass your function itself (its name, without parentheses).")
-    import keras
-
-    rng = np.random.default_rng(2)
-    x = rng.normal(2.0, 3.0, size=(4, 5, 5, 3)).astype("float32")
-    gamma, beta = rng.uniform(0.5, 2, 3).astype("float32"), rng.normal(size=3).astype("float32")
-    mean, var = rng.normal(size=3).astype("float32"), rng.uniform(0.5, 4, 3).astype("float32")
-    layer = keras.layers.BatchNormalization(epsilon=1e-3)
-    layer.build(x.shape)
-    layer.set_weights([gamma, beta, mean, var])
-    expected = np.asarray(layer(x, training=False))
-    try:
-        out = fn(x, gamma, beta, mean, var, 1e-3)
-    except Exception as error:  # the student's code raised: say what happened
-        return _verdict(False, "", f"your function raised {type(error).__name__}: {error}.")
-    if out is None:
-        return _not_yet()
-    out = np.asarray(out)
-    if out.shape != x.shape:
-        return _verdict(False, "", f"the output should keep the input's shape {x.shape}; got {out.shape}.")
-    batch = (x - x.mean((0, 1, 2))) / np.sqrt(x.var((0, 1, 2)) + 1e-3) * gamma + beta
-    if np.allclose(out, batch, atol=1e-4):
-        return _verdict(False, "", "that normalizes with the batch's own statistics (training mode); "
-                        "at inference use the moving mean and variance.")
-    return _verdict(np.allclose(out, expected, atol=1e-4),
-                    "γ (x − moving mean) / √(moving variance + ε) + β, as BatchNormalization(training=False).",
-                    "subtract the moving mean, divide by √(moving variance + ε), then scale by γ and add β.")
 
 
 def ex02_hardest_digit(answer, matrix) -> bool:
@@ -87,34 +63,56 @@ def ex02_hardest_digit(answer, matrix) -> bool:
     recall = np.diag(matrix) / np.maximum(matrix.sum(axis=1), 1)
     hardest = np.flatnonzero(np.isclose(recall, recall.min()))
     try:
-        answer = int(answer)
+        value = float(answer)  # float, not int: 1.5 must not pass as 1
     except (TypeError, ValueError):
+        value = None
+    if value is None or isinstance(answer, (bool, np.bool_)) or value not in range(10):
         return _verdict(False, "", f"give one digit 0-9, not {answer!r}.")
+    answer = int(value)
+    if answer not in hardest.tolist():
+        off = matrix * (1 - np.eye(len(matrix)))
+        if answer == int(np.argmin(np.diag(matrix))):
+            return _verdict(False, "", f"digit {answer} has the fewest correct answers, but the classes have different "
+                                       "sizes: divide each diagonal count by its row sum.")
+        if answer == int(np.argmax(off.sum(axis=0))):
+            return _verdict(False, "", f"digit {answer} is the most frequent wrong *prediction* (a column); the exercise "
+                                       "asks for the true digit (a row) with the smallest share right.")
     return _verdict(answer in hardest.tolist(),
                     f"digit {answer}: {recall[answer]:.1%} of its test images are classified correctly.",
                     "divide each diagonal count by its row sum (the true digit's images) and find the smallest.")
 
 
-def ex02_weight_gradient(fn) -> bool:
-    """Lesson 02, exercise 5: ``fn(x, delta)`` -> dL/dw (3, 3) of a valid 3x3 convolution of a
-    5x5 input ``x`` whose output has the error terms ``delta`` (3, 3)."""
-    if _unanswered(fn):
-        return _not_yet()
-    if not callable(fn):
-        return _verdict(False, "", "pass your function itself (its name, without parentheses).")
-    rng = np.random.default_rng(5)
-    x, delta = rng.normal(size=(5, 5)), rng.normal(size=(3, 3))
-    expected = np.array([[np.sum(delta * x[i:i + 3, j:j + 3]) for j in range(3)] for i in range(3)])
-    try:
-        out = fn(x.copy(), delta.copy())
-    except Exception as error:  # the student's code raised: say what happened
-        return _verdict(False, "", f"your function raised {type(error).__name__}: {error}.")
-    if out is None:
-        return _not_yet()
-    out = np.asarray(out, dtype="float64")
-    if out.shape != (3, 3):
-        return _verdict(False, "", f"dL/dw has the kernel's shape (3, 3); got {out.shape}.")
-    if np.allclose(out, expected[::-1, ::-1]):
-        return _verdict(False, "", "your result is flipped: the weight gradient correlates x with δ, no flip.")
-    return _verdict(np.allclose(out, expected), "dL/dw[u, v] = Σ δ[i, j] · x[i + u, j + v]: the input correlated with the error terms.",
-                    "for each kernel position (u, v), sum δ[i, j] · x[i + u, j + v] over the output positions (i, j).")
+def ex02_max_pool(fn) -> bool:
+    """Lesson 02, exercise 3: ``fn(x)`` -> 2x2 max pooling with stride 2 of a batch of feature maps
+    ``x`` (N, H, W, C), as ``keras.layers.MaxPooling2D(2)``: an odd last row or column is dropped."""
+    import keras
+
+    rng = np.random.default_rng(7)
+    for shape in [(2, 6, 8, 3), (1, 7, 9, 2)]:
+        x = rng.normal(size=shape).astype("float32")
+        out, verdict = _output_of(fn, x.copy(), where=f" (x of shape {shape})")
+        if verdict is not None:
+            return verdict
+        expected = np.asarray(keras.layers.MaxPooling2D(2)(x))
+        n, h, w, c = shape
+        if out.shape != expected.shape:
+            if out.shape == (n, h - 1, w - 1, c):
+                hint = "the windows overlap: with stride 1 the map barely shrinks. Move the window 2 cells at a time."
+            elif out.shape[:3] == expected.shape[:3]:
+                hint = "pool each channel on its own: the channels must stay."
+            elif out.shape == (n, (h + 1) // 2, (w + 1) // 2, c):
+                hint = "an odd last row or column is dropped ('valid'), not padded."
+            else:
+                hint = "for (N, H, W, C) the output is (N, H // 2, W // 2, C)."
+            return _verdict(False, "", f"for x of shape {shape} the output should be {expected.shape}; got {out.shape}: {hint}")
+        crop = x[:, :h // 2 * 2, :w // 2 * 2]
+        average = crop.reshape(n, h // 2, 2, w // 2, 2, c).mean(axis=(2, 4))
+        if np.allclose(out, average, atol=1e-5):
+            return _verdict(False, "", "that is average pooling; max pooling keeps the largest value of each window.")
+        if np.allclose(out, crop[:, ::2, ::2], atol=1e-6):
+            return _verdict(False, "", "that keeps the top-left value of each window (plain subsampling), not its maximum.")
+        if not np.allclose(out, expected, atol=1e-6):
+            return _verdict(False, "", f"the values differ (x of shape {shape}). Each output cell (i, j) is the maximum of "
+                                       "x[:, 2i:2i+2, 2j:2j+2, :] over the two spatial axes. If you reshape, split H into "
+                                       "(H // 2, 2) and W into (W // 2, 2), in that order.")
+    return _verdict(True, "your max pooling matches MaxPooling2D(2), odd sizes included.", "")

@@ -1,61 +1,97 @@
-"""Lesson 04 checkers: the optimal discriminator, the value of the game at equilibrium, and the
-non-saturating generator loss."""
+"""Lesson 04 checkers: LSTM parameters, one LSTM step, the memory half-life, and Keras' gate order."""
 from __future__ import annotations
 
 import math
 
 import numpy as np
 
-from . import _mean_loss_from, _not_yet, _unanswered, _verdict
+from . import _output_of, _not_yet, _unanswered, _verdict, _whole_number_verdict
+from .. import rnn
 
-__all__ = ["ex04_optimal_d", "ex04_equilibrium_value", "ex04_generator_loss"]
-
-
-def _softplus(a):
-    return np.logaddexp(0.0, a)
+__all__ = ["ex04_lstm_params", "ex04_lstm_step", "ex04_half_life", "ex04_keras_to_ijfo"]
 
 
-def ex04_optimal_d(answer, p_data: float = 0.3, p_g: float = 0.1) -> bool:
-    """Lesson 04, exercise 1: D*(x) where the real density is ``p_data`` and the generator's ``p_g``."""
-    if _unanswered(answer):
+def ex04_lstm_params(answer, units: int = 64, features: int = 28) -> bool:
+    """Lesson 04, exercise 1: trainable parameters of ``LSTM(units)`` on ``features`` inputs a step."""
+    truth = 4 * (units * (units + features) + units)
+    return _whole_number_verdict(answer, truth, f"4 gates × ({units}·({units} + {features}) + {units}) = {truth:,}.",
+                                 "each of the 4 gates has a weight for every input and every hidden unit, plus a bias: "
+                                 "4 × (units·(units + features) + units).")
+
+
+def ex04_lstm_step(fn) -> bool:
+    """Lesson 04, exercise 2: ``fn(z, c_prev)`` -> ``(h, c)`` for pre-activations z = [i, j, f, o] (each (n,))."""
+    if _unanswered(fn):
         return _not_yet()
-    truth = p_data / (p_data + p_g)
+    if not callable(fn):
+        return _verdict(False, "", "pass your function itself (its name, without parentheses).")
+    rng = np.random.default_rng(3)
+    z, c_prev = rng.normal(size=(4, 5)) * 2, rng.normal(size=5)
     try:
-        value = float(answer)
-    except (TypeError, ValueError):
-        return _verdict(False, "", f"give a number between 0 and 1, not {answer!r}.")
-    hint = "D*(x) = p_data(x) / (p_data(x) + p_g(x)): the share of the density at x that is real."
-    if math.isclose(value, 1 - truth, abs_tol=1e-3):
-        hint = "that is 1 - D*: D(x) is the probability that x is *real*, so p_data goes on top."
-    return _verdict(math.isclose(value, truth, abs_tol=1e-3),
-                    f"D* = {p_data} / ({p_data} + {p_g}) = {truth:.2f}: three quarters of the density at x is real.", hint)
-
-
-def ex04_equilibrium_value(answer) -> bool:
-    """Lesson 04, exercise 2: the value V(D*, G) of the game when p_g = p_data."""
-    if _unanswered(answer):
+        result = fn(z, c_prev)
+    except Exception as error:  # the student's code raised: say what happened
+        return _verdict(False, "", f"your function raised {type(error).__name__}: {error}.")
+    if result is None:
         return _not_yet()
     try:
-        value = float(answer)
+        h, c = (np.asarray(v, dtype="float64") for v in result)
     except (TypeError, ValueError):
-        return _verdict(False, "", f"give a number, not {answer!r}.")
-    return _verdict(math.isclose(value, -math.log(4), abs_tol=1e-3),
-                    "with D* = 1/2 everywhere, V = log(1/2) + log(1/2) = -log 4 ≈ -1.386.",
-                    "at equilibrium D*(x) = 1/2 for every x; put it into E[log D(x)] + E[log(1 - D(G(z)))].")
+        return _verdict(False, "", "return a pair (h, c).")
+    i, j, f, o = z
+    c_true = c_prev * rnn.sigmoid(f) + rnn.sigmoid(i) * np.tanh(j)
+    h_true = np.tanh(c_true) * rnn.sigmoid(o)
+    if c.shape != c_true.shape or not np.allclose(c, c_true, atol=1e-6):
+        return _verdict(False, "", "c is off: c = c_prev·σ(f) + σ(i)·tanh(j). Use tanh for the candidate j, σ for the gates.")
+    return _verdict(h.shape == h_true.shape and np.allclose(h, h_true, atol=1e-6), "h and c match the LSTM equations.",
+                    "c is right but h is off: h = tanh(c)·σ(o).")
 
 
-def ex04_generator_loss(fn) -> bool:
-    """Lesson 04, exercise 3: ``fn(logits)`` is the non-saturating generator loss, the mean of
-    -log D(G(z)) over a batch, from the discriminator's logits (D = sigmoid(logits)) on fakes."""
-    logits = np.random.default_rng(4).normal(scale=3.0, size=64).astype("float32")
-    value, verdict = _mean_loss_from(fn, logits)
-    if verdict is not None:
-        return verdict
-    truth = float(np.mean(_softplus(-logits.astype("float64"))))
-    saturating = float(np.mean(-_softplus(logits.astype("float64"))))
-    if math.isclose(value, saturating, rel_tol=1e-3, abs_tol=1e-4):
-        return _verdict(False, "", "that is the saturating loss log(1 - D(G(z))); the non-saturating one is -log D(G(z)).")
-    return _verdict(math.isclose(value, truth, rel_tol=1e-3, abs_tol=1e-4),
-                    "mean(-log sigmoid(logits)) = mean(softplus(-logits)), the loss Keras computes with "
-                    "BinaryCrossentropy(from_logits=True) and target 1.",
-                    "the logits are not probabilities: D = sigmoid(logits), and the loss is mean(-log D).")
+def ex04_half_life(answer, f: float = 0.9) -> bool:
+    """Lesson 04, exercise 3: after how many whole steps is less than half of the memory left?"""
+    truth = math.ceil(rnn.half_life(f))
+    return _whole_number_verdict(answer, truth, f"{f}^{truth} = {f ** truth:.3f} < 0.5, while {f}^{truth - 1} = {f ** (truth - 1):.3f}.",
+                                 f"find the smallest whole t with {f}^t < 0.5 (or compute ln 0.5 / ln {f} and round up).")
+
+
+def _blocks(matrix, axis):
+    return np.split(matrix, 4, axis=axis)
+
+
+def ex04_keras_to_ijfo(fn) -> bool:
+    """Lesson 04, exercise 4: ``fn(kernel)`` reorders the 4 column blocks of a Keras LSTM kernel.
+
+    A Keras kernel is (rows, 4·units) with column blocks in the gate order i, f, c, o; the answer
+    has the same shape with the blocks in the order i, j, f, o (c is the candidate j), i.e. Keras'
+    blocks 0, 2, 1, 3. Checked on random kernels whose rows differ from their units, on a kernel
+    and a recurrent kernel shape, so moving rows or taking units from the rows fails.
+    """
+    rng = np.random.default_rng(4)
+    for rows, units in [(8, 3), (5, 5)]:
+        kernel = rng.normal(size=(rows, 4 * units))
+        out, verdict = _output_of(fn, kernel.copy(), where=f" on a kernel of shape {kernel.shape}")
+        if verdict is not None:
+            return verdict
+        i, f, c, o = _blocks(kernel, axis=1)
+        truth = np.concatenate([i, c, f, o], axis=1)
+        if out.shape != truth.shape:
+            return _verdict(False, "", f"for a kernel of shape {kernel.shape} return the same shape, not {out.shape}.")
+        if np.allclose(out, truth):
+            continue
+        keras_names = {"i": i, "f": f, "c": c, "o": o}
+        try:
+            found = [next(n for n, block in keras_names.items() if np.allclose(block, part))
+                     for part in _blocks(out, axis=1)]
+        except (StopIteration, ValueError):
+            found = None
+        if np.allclose(out, kernel):
+            hint = "this is Keras' order i, f, c, o unchanged; move Keras' candidate block c to the second place."
+        elif found:
+            hint = (f"your column blocks are Keras' {', '.join(found)}; the order i, j, f, o means Keras' i, c, f, o "
+                    "(c is the candidate j).")
+        elif rows % 4 == 0 and np.allclose(out, np.concatenate([_blocks(kernel, 0)[k] for k in (0, 2, 1, 3)], axis=0)):
+            hint = "you moved rows; the gate blocks are the columns (the last axis)."
+        else:
+            hint = ("split the columns into 4 blocks of units = kernel.shape[1] // 4 each "
+                    "(the rows are inputs, not units) and put them in the order i, c, f, o.")
+        return _verdict(False, "", hint)
+    return _verdict(True, "Keras' blocks i, f, c, o are now in the order i, j, f, o.", "")
