@@ -16,7 +16,7 @@ BRANCH = "main"
 BADGE_IMAGE = "https://colab.research.google.com/assets/colab-badge.svg"
 
 _COLAB_LINK = re.compile(r"https://colab\.research\.google\.com/github/[^)\s\"']+")
-_INSTALL = re.compile(r"git\+https://github\.com/[^\s\"']+")
+_INSTALL = re.compile(r"git\+(?:https|file)://[^\s\"']+")
 
 
 def _slug() -> str:
