@@ -59,7 +59,7 @@ def sync(check: bool = False) -> list[str]:
             if NOTE.search(body.replace("\n", " ")) or NOTE.search(flat):
                 new_body = _replace_note(body, phrase(actual) if actual else "")
             else:
-                new_body = body.rstrip() + (" " if "\n" not in body.rstrip() else " ") + phrase(actual)
+                new_body = _append(body, phrase(actual), node.col_offset + 4)
             edits.append((start, end, quote + new_body + quote))
             changed.append(f"{module}.{node.name}: {sorted(named or [])} -> {sorted(actual)}")
         if edits and not check:
@@ -67,6 +67,17 @@ def sync(check: bool = False) -> list[str]:
                 text = text[:start] + new + text[end:]
             path.write_text(text, encoding="utf-8")
     return changed
+
+
+def _append(body: str, note: str, indent: int, width: int = 110) -> str:
+    """The docstring body with the note after its last sentence, on a line of its own if too long."""
+    trailing = body[len(body.rstrip()):]
+    text = body.rstrip()
+    last = text.splitlines()[-1] if text else ""
+    start = indent + 3 if "\n" not in text else 0   # a one-line docstring starts after the quotes
+    if start + len(last) + 1 + len(note) + 3 <= width:
+        return text + " " + note + trailing
+    return text + "\n" + " " * indent + note + (trailing if trailing.strip(" ") else "")
 
 
 def _offset(text: str, line: int, col: int) -> int:
@@ -78,7 +89,8 @@ def _replace_note(body: str, new: str) -> str:
     # The note may wrap over lines: match it with any whitespace between its words.
     words = re.compile(r"Used\s+by\s+(?:every\s+lesson|lessons?)\b(?:[^.]|\.(?!\s|$))*\.?", re.S)
     result = words.sub(new, body, count=1)
-    return re.sub(r"[ \t]+\n", "\n", result).replace("  ", " ")
+    result = re.sub(r"(?<=\S)  +(?=\S)", " ", re.sub(r"[ \t]+\n", "\n", result))
+    return re.sub(r"(?<=\S)[ \t]+$", "", result)
 
 
 if __name__ == "__main__":

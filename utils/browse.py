@@ -14,6 +14,7 @@ def digits_of_class(images, labels, digit: int, *, page: int = 0, per_page: int 
 
     ``indices`` are positions in the original arrays; ``total`` is how many images of that digit
     there are in all. An empty page past the end is an error, so a widget can never show nothing.
+    Used by lesson 00.
     """
     images = np.asarray(images)
     labels = checks.array("labels", labels, ndim=1, min_size=0, dtype=None, expected="digit labels (N,)")
@@ -39,7 +40,7 @@ def digits_of_class(images, labels, digit: int, *, page: int = 0, per_page: int 
 
 
 def class_counts(labels) -> np.ndarray:
-    """How many labels there are of each digit 0-9, as an array of 10 counts."""
+    """How many labels there are of each digit 0-9, as an array of 10 counts. Used by lesson 00."""
     labels = checks.array("labels", labels, ndim=1, min_size=0, dtype=None, expected="a 1-D array of digits 0-9")
     if labels.size and (labels.min() < 0 or labels.max() > 9 or not np.all(np.mod(labels, 1) == 0)):
         raise ValueError(f"labels must be a 1-D array of digits 0-9; got values from {labels.min()} to {labels.max()}"

@@ -45,7 +45,7 @@ def live_curves(metrics=("loss", "accuracy"), title: str | None = "Training curv
     """A Keras callback that shows a progress bar and redraws the training curves in place after
     every epoch (training solid, validation dashed). Outside a notebook it prints one line an
     epoch instead. ``callback.history`` holds the logged values. ``metrics``: the names of the
-    logged metrics to plot, one panel each (at least one). Used by lesson 02.
+    logged metrics to plot, one panel each (at least one). Used by lessons 02 and 04.
     """
     global _callback_class
     if isinstance(metrics, (str, bytes)) or not hasattr(metrics, "__iter__"):
@@ -185,7 +185,7 @@ def perturb(image, *, noise: float = 0.0, shift=(0, 0), angle: float = 0.0, eras
 
 def plot_confusion_matrix(matrix, ax=None, title="Confusion matrix"):
     """Draw a 10x10 confusion matrix (rows: true digit, columns: predicted digit) with its counts.
-    Returns the axes. Used by lesson 02."""
+    Returns the axes. Used by lessons 02 and 07."""
     import matplotlib.pyplot as plt
 
     matrix = checks.array("matrix", matrix, ndim=2, dtype=None,
@@ -216,7 +216,7 @@ def plot_confusion_matrix(matrix, ax=None, title="Confusion matrix"):
 
 def plot_probabilities(ax, probs, true=None, title=None):
     """A bar chart of 10 class probabilities: the predicted digit in orange, the true one outlined.
-    Returns the axes. Used by lesson 02's widgets."""
+    Returns the axes. Used by lessons 02 and 07."""
     if not hasattr(ax, "bar"):
         checks.fail("ax", "matplotlib axes (e.g. from plt.subplots())", ax)
     probs = checks.array("probs", probs, shape=(10,), expected="10 probabilities, shape (10,)")

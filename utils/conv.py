@@ -32,7 +32,7 @@ def output_size(i: int, k: int, s: int = 1, p: int = 0) -> int:
     """Output length of a convolution: ``o = floor((i + 2p - k) / s) + 1``.
 
     ``i`` input size, ``k`` kernel size, ``s`` stride, ``p`` zero padding on each side.
-    A kernel larger than the padded input is an error. Used by lessons 01 and 07.
+    A kernel larger than the padded input is an error. Used by lessons 01 and 08.
     """
     i, k = _whole("input size i", i, 1), _whole("kernel size k", k, 1)
     s, p = _whole("stride s", s, 1), _whole("padding p", p, 0)
@@ -88,7 +88,7 @@ def input_window(i: int, k: int, s: int, p: int, row: int, col: int):
     """Which input cells feed output cell (row, col): ``(top, bottom, left, right)``, inclusive.
 
     Coordinates are in the padded input (0 .. i + 2p - 1); subtract ``p`` for the original input.
-    Used by lesson 01's convolution-arithmetic explorer.
+
     """
     o = output_size(i, k, s, p)
     row, col = _whole("row", row, 0), _whole("col", col, 0)
@@ -117,7 +117,7 @@ def conv_matrix(w, input_shape, stride: int = 1) -> np.ndarray:
 
     Row ``r`` of C holds the kernel's weights at the input positions that output cell ``r``
     reads, and zeros elsewhere. For a 3x3 kernel on a 4x4 input, C is 4x16. Lesson 07 uses
-    ``C.T`` to explain transposed convolution. Used by lessons 01 and 07.
+    ``C.T`` to explain transposed convolution. Used by lessons 01 and 08.
     """
     w = _kernel(w)
     if isinstance(input_shape, (str, bytes)) or np.ndim(input_shape) != 1 or len(input_shape) != 2:
@@ -210,7 +210,7 @@ def conv_transpose2d(x, w, *, stride: int = 1, padding: int = 0, output_padding:
     ``tf.nn.conv2d_transpose`` computes. With ``padding=0`` it is ``C.T @ x.ravel()`` for the
     conv matrix ``C`` of ``conv_matrix``, whenever that convolution's windows cover its whole input
     (otherwise the rows and columns its windows never reach are extra zeros here).
-    Used by lesson 07 (its checks and widget).
+    Used by lesson 08.
     """
     x, w = _map_and_kernel(x, w)
     stride, padding = _whole("stride", stride, 1), _whole("padding", padding, 0)
@@ -231,7 +231,7 @@ def overlap_counts(n: int, k: int, s: int) -> np.ndarray:
 
     Away from the ends the counts are all equal exactly when ``k`` is a multiple of ``s``;
     otherwise they alternate, which is where checkerboard artifacts come from. The 2-D counts are
-    ``np.outer(rows, columns)``. Used by lesson 07.
+    ``np.outer(rows, columns)``. Used by lesson 08.
     """
     n, k, s = _whole("input size n", n, 1), _whole("kernel size k", k, 1), _whole("stride s", s, 1)
     counts = np.zeros(s * (n - 1) + k, dtype=int)
@@ -250,7 +250,7 @@ def upsampling_pattern(k: int, s: int, layers: int = 1, method: str = "transpose
     ``"transposed convolution"`` scatters with stride ``s`` and keeps the centre ``s``-times-larger
     part (as ``padding="same"``); ``"resize, then convolve"`` repeats every cell ``s`` x ``s`` times
     (nearest neighbour) and convolves with stride 1 and 'same' zero padding. Each layer multiplies
-    the size by ``s``. The compute behind lesson 08's checkerboard widget.
+    the size by ``s``. The compute behind lesson 08's checkerboard widget. Used by lesson 08.
     """
     k, s = _whole("kernel size k", k, 1), _whole("stride s", s, 1)
     layers, n = _whole("number of layers", layers, 1), _whole("input size n", n, 1)

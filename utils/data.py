@@ -150,7 +150,7 @@ def load_mnist(source: str | None = None):
     """MNIST as ``(x_train, y_train), (x_test, y_test)``, like ``keras.datasets.mnist.load_data()``.
 
     ``source`` is ``"auto"``, ``"keras"`` or ``"sample"``; ``None`` reads ``$C2G_DATA``
-    (unset: ``"auto"``). See the module docstring. Used by lessons 00-07.
+    (unset: ``"auto"``). See the module docstring. Used by lessons 00, 01, 02, 03, 04, 06, 07, 09 and 10.
     """
     global _last_source
     source = _check_source(source)
@@ -174,14 +174,15 @@ def load_mnist(source: str | None = None):
 
 
 def last_source() -> str | None:
-    """Which source the last :func:`load_mnist` call used: ``"keras"``, ``"sample"`` or None."""
+    """Which source the last :func:`load_mnist` call used: ``"keras"``, ``"sample"`` or None.
+    Used by lessons 00, 02 and 03."""
     return _last_source
 
 
 def scale_images(images, value_range=(0, 1)):
     """uint8 images (0-255) as float32 in ``value_range``: (0, 1) for classifiers, (-1, 1) for GANs.
 
-    Adds a channel axis to (N, H, W) input, giving (N, H, W, 1). Used by lessons 02-07.
+    Adds a channel axis to (N, H, W) input, giving (N, H, W, 1). Used by lessons 00, 02, 03, 04, 09 and 10.
     """
     images = checks.array("images", images, min_size=1, dtype=None, finite=False,
                           expected="uint8 pixel values 0-255 (as load_mnist returns them), (N, H, W) or (N, H, W, C)")
@@ -206,7 +207,7 @@ def as_dataset(images, labels=None, *, batch_size: int, value_range=(0, 1), shuf
 
     ``images`` are uint8 (N, 28, 28) as :func:`load_mnist` returns them; ``value_range`` is
     (0, 1) for classifiers or (-1, 1) for GANs. Yields ``x`` or ``(x, y)`` batches.
-    Used by lessons 02-07.
+    Used by lessons 00, 02, 03, 06, 07 and 09.
     """
     import tensorflow as tf
 

@@ -160,7 +160,7 @@ def live_view_png(history: dict, panels: dict, grid=None, *, title=None, epochs=
 class LiveView:
     """The live training view of a GAN: loss curves, other metrics (mean D(x), D(G(z)), ...), a grid
     of samples from fixed noise and a progress bar, all in one display updated in place after each
-    epoch. Outside a notebook it prints one line an epoch instead. Used by lessons 04-07.
+    epoch. Outside a notebook it prints one line an epoch instead. Used by lessons 06, 07, 09 and 10.
 
     ``epochs``: how many epochs the run has in all; ``steps_per_epoch``: batches an epoch (for the
     progress bar). ``sample_fn``: a callable with no arguments that returns the images to show
@@ -342,7 +342,8 @@ def save_grid(images, path, *, ncols=10, scale=2, value_range=None) -> Path:
 
 
 def epoch_grids(folder) -> list:
-    """The grids :class:`LiveView` saved in ``folder`` (``epoch_001.png``, ...), sorted by epoch."""
+    """The grids :class:`LiveView` saved in ``folder`` (``epoch_001.png``, ...), sorted by epoch.
+    Used by lessons 06, 07, 09 and 10."""
     folder = checks.path("folder", folder)
     if not folder.is_dir():
         raise ValueError(f"folder {str(folder)!r} does not exist; expected the grid_dir of a LiveView.")
@@ -358,7 +359,7 @@ def make_gif(frames, path, *, fps=4, hold_last=4) -> Path:
     One frame is fine. ``fps``: frames a second; ``hold_last``: the last frame stays on screen this
     many frames longer, so the final result can be seen. An image file that cannot be read (e.g.
     half-written by an interrupted run) is left out with a one-line notice; a missing one is an
-    error. The GIF is written through a temporary file. Used by lessons 04-07.
+    error. The GIF is written through a temporary file. Used by lessons 06, 07, 09 and 10.
     """
     import imageio.v2 as imageio
 
@@ -418,7 +419,7 @@ def make_gif(frames, path, *, fps=4, hold_last=4) -> Path:
 
 # --- checkpoints --------------------------------------------------------------------------------
 class Checkpoints:
-    """Save and resume training with ``tf.train.CheckpointManager``. Used by lessons 04-07.
+    """Save and resume training with ``tf.train.CheckpointManager``. Used by lessons 06, 07, 09 and 10.
 
     ``Checkpoints(folder, generator=G, discriminator=D, g_optimizer=..., d_optimizer=...)`` tracks
     the given objects (Keras models, built optimizers, ``tf.Variable``) plus an epoch counter.
@@ -596,7 +597,7 @@ def _value_range(value_range):
 def to_uint8(images, value_range=None) -> np.ndarray:
     """Images as uint8 (N, H, W) (or (N, H, W, 3) for colour), from uint8 or floats in [0, 1] or
     [-1, 1] (``value_range``, or inferred: any negative value means [-1, 1]), with or without a
-    channel axis of 1. Used by :func:`save_samples`."""
+    channel axis of 1. Used by :func:`save_samples`. Used by lessons 06 and 10."""
     value_range = _value_range(value_range)
     x = checks.array("images", images, ndim=(2, 3, 4), min_size=0, dtype=None, finite=False,
                      expected="a batch of images (N, H, W) or (N, H, W, 1)")
@@ -622,8 +623,8 @@ def save_samples(images, path, labels=None, value_range=None) -> Path:
     """Save generated images (and, for conditional models, their labels) as an ``.npz`` file with
     ``images`` uint8 (N, H, W) and ``labels`` int64 (N,), the format the judge scores. Returns the
     path. The file is written whole or not at all (through a temporary file), so an interrupted
-    save never leaves a damaged file for a later lesson. Used by lessons 04-07
-    (``outputs/<notebook>/samples.npz``)."""
+    save never leaves a damaged file for a later lesson (``outputs/<notebook>/samples.npz``).
+    Used by lessons 06, 07, 09 and 10."""
     path = checks.path("path", path, suffix=".npz")
     x = to_uint8(images, value_range)
     arrays = {"images": x}
@@ -647,7 +648,7 @@ def load_samples(path, *, required: bool = True):
     A file that is missing, damaged (e.g. cut short by an interrupted save) or not a samples file
     raises a ``ValueError`` that names it and the fix; with ``required=False`` it prints that in
     one line and returns None instead, for a lesson that only compares with another lesson's
-    samples and goes on without them. Used by lessons 04-07."""
+    samples and goes on without them. Used by lessons 06, 07, 09 and 10."""
     path = checks.path("path", path)
     required = checks.flag("required", required)
     made_by = storage._made_by(path)
@@ -691,7 +692,7 @@ def interpolate(z0, z1, t, *, method="slerp") -> np.ndarray:
     """Points between two noise vectors ``z0`` and ``z1`` (each (D,)) at fractions ``t`` (a number
     or a 1-D array in [0, 1]): ``"linear"``, the straight line, or ``"slerp"``, the great circle,
     which keeps the length a Gaussian noise vector typically has. Returns (len(t), D) float32.
-    Used by lessons 04-07's latent-space widgets."""
+    Used by lessons 06 and 10."""
     a = checks.array("z0", z0, finite=False, min_size=0, expected="a noise vector (D,)")
     b = checks.array("z1", z1, finite=False, min_size=0, expected="a noise vector (D,)")
     if a.ndim != 1 or a.shape != b.shape or a.size == 0:
@@ -724,7 +725,7 @@ def text_to_labels(text, *, max_length: int = 40) -> np.ndarray:
     """The digits of ``text`` as labels for a conditional generator, for the "write a number" widget
     of lesson 07: ``"2026-11 25"`` -> ``[2, 0, 2, 6, -1, 1, 1, -1, 2, 5]``. Spaces, ``-``, ``.``,
     ``/``, ``:`` and ``,`` become a gap (:data:`GAP`, -1); any other character is an error that
-    names it. At most ``max_length`` characters (after stripping spaces at both ends)."""
+    names it. At most ``max_length`` characters (after stripping spaces at both ends). Used by lesson 07."""
     if not isinstance(text, str):
         raise ValueError(f"text must be a string of digits, e.g. '2026' or '555-0199'; got {checks.describe(text)}.")
     max_length = _whole("max_length", max_length, 1)
@@ -748,7 +749,7 @@ def text_to_labels(text, *, max_length: int = 40) -> np.ndarray:
 def paste_row(images, labels, *, value_range=(-1, 1)) -> np.ndarray:
     """One image row for :func:`text_to_labels`: ``images`` (N, H, W) or (N, H, W, 1), one for each
     label that is not a gap, in order; a gap is a blank of half a digit's width. Returns floats
-    (H, total width) in [0, 1], ink bright on black. Used by lessons 05-07."""
+    (H, total width) in [0, 1], ink bright on black. Used by lesson 07."""
     value_range = _value_range(value_range)
     y = np.asarray(labels) if not isinstance(labels, (str, bytes)) else np.asarray([labels])
     if y.ndim != 1 or y.size == 0 or not np.issubdtype(y.dtype, np.integer) or y.min() < GAP or y.max() > 9:
@@ -851,7 +852,7 @@ class ToyView:
     """The in-place view of a 1-D toy GAN (lesson 05): real and generated densities, the
     discriminator's D(x) and the losses, redrawn by each :meth:`update`. Outside a notebook it
     prints one line an update. ``output``: an ``ipywidgets.Output`` to draw into (for a Train
-    button); ``steps``: the run's length, for the loss plot's axis."""
+    button); ``steps``: the run's length, for the loss plot's axis. Used by lesson 05."""
 
     def __init__(self, x, real_density, *, steps=None, title="Toy GAN", output=None):
         self.x, self.real_density, _, _ = _check_toy(x, real_density)

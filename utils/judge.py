@@ -234,7 +234,7 @@ def get_judge(source: str | None = None, *, folder=None, verbose: bool = True):
     ``source`` is the MNIST source to train on: ``"keras"``, ``"sample"``, ``"auto"`` or None
     (``$C2G_DATA``, default ``"auto"``: a cached judge if there is one, else the data at hand).
     Trained once (about a minute on two CPU cores, at least 98.5 % test accuracy either way) and
-    cached in ``folder`` (default :func:`cache_dir`). Used by lessons 04-07; built in lesson 02.
+    cached in ``folder`` (default :func:`cache_dir`). Used by lessons 06, 07, 09 and 10.
     """
     import keras
 
@@ -307,7 +307,8 @@ def _run(model, x, batch_size: int = 500) -> np.ndarray:
 
 
 def predict_proba(images, judge=None, value_range=None) -> np.ndarray:
-    """The judge's probabilities (N, 10) for each image being each digit."""
+    """The judge's probabilities (N, 10) for each image being each digit.
+    Used by lessons 06, 07, 09 and 10."""
     x = check_images(images, value_range)
     judge = _judge(judge)
     return _run(judge, x)
@@ -326,7 +327,7 @@ def features(images, judge=None, value_range=None) -> np.ndarray:
 
 def label_accuracy(images, labels, judge=None, value_range=None) -> float:
     """The share of images the judge reads as their label (for conditional models: did the model
-    draw the digit it was asked for?)."""
+    draw the digit it was asked for?). Used by lessons 07 and 09."""
     x = check_images(images, value_range)
     y = check_labels(labels, len(x))
     return float(np.mean(np.argmax(predict_proba(x, judge), axis=1) == y))
@@ -334,7 +335,8 @@ def label_accuracy(images, labels, judge=None, value_range=None) -> float:
 
 def per_class_accuracy(images, labels, judge=None, value_range=None) -> np.ndarray:
     """For each digit 0-9, the share of the images labelled with it that the judge reads as it
-    (10 values; NaN for a digit with no images). Lesson 07 shows it as a table and a bar chart."""
+    (10 values; NaN for a digit with no images). Lesson 07 shows it as a table and a bar chart.
+    Used by lesson 07."""
     x = check_images(images, value_range)
     y = check_labels(labels, len(x))
     right = np.argmax(predict_proba(x, judge), axis=1) == y
@@ -348,7 +350,7 @@ def within_class_diversity(images, labels, judge=None, value_range=None) -> np.n
     """For each digit 0-9, the mean distance between the judge's features of two different images
     with that label: 0 when every image of a digit is the same (collapse within a class), larger
     for more varied ones. NaN for a digit with fewer than 2 images. Compare only sets scored by the
-    same judge, e.g. real test digits against samples. Used by lessons 06-07."""
+    same judge, e.g. real test digits against samples. Used by lesson 09."""
     x = check_images(images, value_range)
     y = check_labels(labels, len(x))
     feats = features(x, judge)
@@ -379,7 +381,8 @@ def class_coverage(images, judge=None, value_range=None, min_fraction: float = 0
 
 
 def mean_confidence(images, judge=None, value_range=None) -> float:
-    """The judge's mean top probability: near 1 when it recognises the digits at once."""
+    """The judge's mean top probability: near 1 when it recognises the digits at once.
+    Used by lessons 07, 09 and 10."""
     return float(np.mean(np.max(predict_proba(images, judge, value_range), axis=1)))
 
 
@@ -481,7 +484,7 @@ def frechet_distance(images, judge=None, value_range=None) -> float:
 def score(images, labels=None, judge=None, value_range=None) -> dict:
     """Every measure at once, as a dict: ``n``, ``class_histogram`` (10 counts),
     ``class_coverage``, ``mean_confidence``, ``frechet_distance`` and, with ``labels``,
-    ``label_accuracy``. Used by lessons 04-07 on their 1,000 saved samples."""
+    ``label_accuracy``. Used by lessons 06, 07, 09 and 10."""
     x = check_images(images, value_range)
     y = None if labels is None else check_labels(labels, len(x))
     judge = _judge(judge)
@@ -503,7 +506,7 @@ def score_file(path, judge=None, *, required: bool = True) -> dict | None:
     """:func:`score` of the samples a GAN notebook saved: an ``.npz`` file with ``images`` (N, 28, 28)
     and, for conditional models, ``labels`` (N,). A missing file is a ``FileNotFoundError``, a
     damaged one a ``ValueError``, each naming the file and the fix; with ``required=False`` either
-    is one printed line and the result is None. Used by lessons 04-07."""
+    is one printed line and the result is None."""
     path = checks.path("path", path)
     required = checks.flag("required", required)
     made_by = storage._made_by(path)

@@ -35,6 +35,7 @@ def gate_step(x: float, h_prev: float, c_prev: float, pre: dict, weights: dict |
     Returns the gate values and the new state: ``i, j, f, o`` (after sigmoid/tanh), ``c`` and ``h``:
 
     ``c = c_prev * sigmoid(z_f + forget_bias) + sigmoid(z_i) * tanh(z_j)``, ``h = tanh(c) * sigmoid(z_o)``.
+    Used by lesson 04.
     """
     x, h_prev, c_prev = _number("x", x), _number("h_prev", h_prev), _number("c_prev", c_prev)
     forget_bias = _number("forget_bias", forget_bias)
@@ -62,6 +63,7 @@ def memory_curve(f: float, steps: int, c0: float = 1.0) -> np.ndarray:
     """What is left of a value written into the cell state at step 0, with a constant forget gate f.
 
     With nothing new written, ``c_t = f * c_{t-1}``, so ``c_t = c0 * f**t`` for t = 0 .. steps.
+    Used by lesson 04.
     """
     f = _number("forget gate f", f, 0.0, 1.0)
     c0 = _number("c0", c0)
@@ -71,7 +73,8 @@ def memory_curve(f: float, steps: int, c0: float = 1.0) -> np.ndarray:
 
 
 def half_life(f: float) -> float:
-    """Steps until a constant forget gate f halves the memory: ln(1/2) / ln(f) (inf for f = 1)."""
+    """Steps until a constant forget gate f halves the memory: ln(1/2) / ln(f) (inf for f = 1).
+    Used by lesson 04."""
     f = _number("forget gate f", f, 0.0, 1.0)
     if f == 1.0:
         return math.inf
@@ -81,7 +84,8 @@ def half_life(f: float) -> float:
 
 
 def draw_lstm_cell(ax=None):
-    """Draw the LSTM cell in the i, j, f, o notation of lesson 03. Returns the matplotlib axes."""
+    """Draw the LSTM cell in the i, j, f, o notation of lesson 03. Returns the matplotlib axes.
+    Used by lesson 04."""
     import matplotlib.pyplot as plt
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
@@ -147,7 +151,8 @@ def draw_lstm_cell(ax=None):
 
 
 def draw_unrolled_rnn(steps: int = 4, ax=None):
-    """Draw a recurrent layer rolled up (left) and unrolled over ``steps`` time steps (right)."""
+    """Draw a recurrent layer rolled up (left) and unrolled over ``steps`` time steps (right).
+    Used by lesson 04."""
     import matplotlib.pyplot as plt
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 

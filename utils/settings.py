@@ -36,7 +36,7 @@ def get_mode() -> str:
     """Return the mode named by the environment variable ``C2G_MODE``.
 
     Unset (or empty) means ``"default"``. Any other value than quick, default or full raises a
-    ``ValueError`` that lists the valid ones. Used by every lesson, through :func:`pick`.
+    ``ValueError`` that lists the valid ones. Used by lessons 02, 03, 04, 05, 06, 07, 09 and 10.
     """
     value = os.environ.get(MODE_VARIABLE, "").strip().lower()
     if value == "":
@@ -54,7 +54,7 @@ def pick(*, quick, default, full):
 
     All three values must be given (keyword only) so a settings cell always says what every
     mode does. A value left as ``...`` is an error that names it. Used in the settings cell of
-    every lesson.
+    every lesson. Used by lessons 00, 01, 02, 03, 04, 05, 06, 07, 08, 09 and 10.
     """
     for name, value in (("quick", quick), ("default", default), ("full", full)):
         if value is Ellipsis:
@@ -110,7 +110,7 @@ def output_dir(notebook: str, *, create: bool = True) -> Path:
     When 2-4 cannot be written (a read-only checkout, a file called ``outputs``), the outputs go
     to ``<temporary folder>/conv2gan-outputs-<user>/<notebook>`` and one line says so. A
     ``C2G_OUTPUT_DIR`` that cannot be written is a ``ValueError`` that names it. With
-    ``create=False`` nothing is made, only checked. Used by every lesson that saves something.
+    ``create=False`` nothing is made, only checked. Used by lessons 02, 03, 04, 06, 07, 09 and 10.
     """
     if not isinstance(notebook, str) or not notebook.strip():
         raise ValueError(
@@ -192,7 +192,7 @@ def import_tensorflow():
 
 
 def device_name() -> str:
-    """'GPU (<name>)' when TensorFlow sees a GPU, else 'CPU (<n> cores)'."""
+    """'GPU (<name>)' when TensorFlow sees a GPU, else 'CPU (<n> cores)'. Used by lesson 06."""
     import tensorflow as tf
 
     gpus = tf.config.list_physical_devices("GPU")

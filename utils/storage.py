@@ -186,7 +186,7 @@ def keras_filepath(path) -> str:
 def save_model(model, path) -> Path:
     """``model.save(path)`` through a temporary file, so an interrupted save never leaves half a
     ``.keras`` file for the next lesson to trip on. Returns the path. Used by :func:`utils.judge.get_judge`,
-    and meant for every model a notebook saves for another lesson."""
+    and meant for every model a notebook saves for another lesson. Used by lesson 02."""
     target = checks.path("path", path, suffix=".keras")
     if not hasattr(model, "save"):
         checks.fail("model", "a Keras model", model)
@@ -208,6 +208,7 @@ def load_model(path, *, required: bool = True, **kwargs):
     lesson that only compares with it goes on. With ``required=True`` it raises a ``ValueError``
     (``FileNotFoundError`` when missing) that names the file and the fix. ``kwargs`` go to
     ``load_model`` (e.g. ``compile=False``). Meant for a notebook that reads another lesson's saved model.
+    Used by lessons 02 and 03.
     """
     import keras
 

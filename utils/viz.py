@@ -26,7 +26,7 @@ STYLE = {
 
 def in_notebook() -> bool:
     """True inside a Jupyter kernel (JupyterLab, Colab), where live views draw in place; False in a
-    plain Python process (tests, scripts), where they print a line instead. Used by lessons 02-07."""
+    plain Python process (tests, scripts), where they print a line instead."""
     try:
         from IPython import get_ipython
     except ImportError:
@@ -86,7 +86,7 @@ def _value_range(value_range):
 def image_grid(images, ncols: int = 10, pad: int = 1, value_range=None) -> np.ndarray:
     """Tile images into one array (rows of ``ncols``), values in [0, 1], with ``pad`` pixels between.
 
-    Handy for GIF frames and live views. Used by lessons 00 and 04-07.
+    Handy for GIF frames and live views. Used by lessons 02, 06, 07, 09 and 10.
     """
     ncols = checks.whole("ncols", ncols, 1)
     pad = checks.whole("pad", pad, 0)
@@ -107,7 +107,7 @@ def show_images(images, labels=None, *, ncols: int = 10, title: str | None = Non
     """Show images in a grid, each with an optional caption (a label, a prediction, a score).
 
     ``labels`` is None or one caption (number or text) per image. Returns the matplotlib figure.
-    Used by lessons 00-07.
+    Used by lessons 00, 02, 06, 07 and 09.
     """
     import matplotlib.pyplot as plt
 
