@@ -291,15 +291,19 @@ def check_keras_config() -> list[str]:
     changed = []
     from_file = lambda key, value: f" (from {config_file.name})" if isinstance(config, dict) and config.get(key) == value else ""  # noqa: E731
     for key, default in KERAS_DEFAULTS.items():
+        if not hasattr(keras.config, key):   # an older Keras without this setting (the floor, Keras 3.3)
+            continue
         current = getattr(keras.config, key)()
         if current != default:
             getattr(keras.config, f"set_{key}")(default)
             changed.append(f"{key} {current!r} -> {default!r}{from_file(key, current)}")
-    policy = keras.config.dtype_policy()
-    if getattr(policy, "name", "float32") != "float32":
+    policy = keras.config.dtype_policy() if hasattr(keras.config, "dtype_policy") else None
+    if policy is not None and getattr(policy, "name", "float32") != "float32":
         keras.config.set_dtype_policy("float32")
         changed.append(f"dtype policy {policy.name!r} -> 'float32'")
     for key, variable_name in (("max_epochs", "KERAS_MAX_EPOCHS"), ("max_steps_per_epoch", "KERAS_MAX_STEPS_PER_EPOCH")):
+        if not hasattr(keras.config, key):   # older Keras (the floor) has no such caps
+            continue
         cap = getattr(keras.config, key)()
         if cap is not None:
             getattr(keras.config, f"set_{key}")(None)
