@@ -1,6 +1,9 @@
 # The two commands a newcomer runs (see README.md):
 #   make lab    set up .venv and open the collection in JupyterLab
 #   make test   set up .venv and run the whole test suite (unit tests + every notebook via nbval)
+# For contributors (CONTRIBUTING.md):
+#   make test-fast  the fast loop: every test not marked slow (no notebooks, browser, site build or judge)
+#   make lint       ruff check . (the rules are in pyproject.toml)
 # For lecturers:
 #   make site   slide decks and executed pages of every lesson in build/ (quick mode; C2G_MODE=default make site)
 PYTHON ?= python3
@@ -8,7 +11,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: lab test setup site clean
+.PHONY: lab test test-fast lint setup site clean
 
 setup: $(STAMP)
 
@@ -24,6 +27,12 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
+
+lint: $(STAMP)
+	$(BIN)/python -m ruff check .
 
 site: $(STAMP)
 	$(BIN)/python scripts/build_site.py

@@ -42,7 +42,7 @@ def _fix_text(text: str, path: str | None) -> str:
     """``text`` with its Colab links pointing at ``path`` (or, in a README, at the path in the
     link itself) and its install line pointing at :data:`REPOSITORY`."""
     def link(match):
-        target = path or match.group(0).split(f"/blob/", 1)[-1].split("/", 1)[-1]
+        target = path or match.group(0).split("/blob/", 1)[-1].split("/", 1)[-1]
         return colab_url(target)
 
     return _INSTALL.sub(install_target(), _COLAB_LINK.sub(link, text))

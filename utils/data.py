@@ -49,7 +49,7 @@ def keras_cache_path() -> Path:
 
     ``$KERAS_HOME`` (default ``~/.keras``) if writable, else ``/tmp/.keras``; then ``datasets/mnist.npz``.
     """
-    import keras  # importing Keras creates its home folder, as the loader expects
+    import keras  # noqa: F401  (importing Keras creates its home folder, as the loader expects)
 
     home = os.path.expanduser(os.environ.get("KERAS_HOME") or os.path.join("~", ".keras"))
     if not os.access(home, os.W_OK):
