@@ -13,8 +13,10 @@ Lessons 06, 07, 09 and 10 end by scoring 1,000 generated digits with it; lesson 
   they were asked for?),
   :func:`class_histogram` and :func:`class_coverage` (are all ten digits there?),
   :func:`mean_confidence` (does the judge recognise them?) and :func:`frechet_distance` (how far
-  the judge's features of the images are from those of the 10,000 official MNIST test digits;
-  0 is a perfect match, lower is better). :func:`score_file` scores a saved ``samples.npz``.
+  the judge's features of the images are from those of the reference digits, the official MNIST
+  test digits 1,000 to 9,999; 0 is a perfect match, lower is better). The first ``HELD_OUT`` = 1,000
+  test digits are in neither the judge's training set nor the reference, so the lessons score them
+  as the fair "real digits" baseline. :func:`score_file` scores a saved ``samples.npz``.
 
 Images may be uint8 (0-255) or floats in [0, 1] or [-1, 1], shaped (N, 28, 28) or (N, 28, 28, 1).
 """
@@ -39,6 +41,7 @@ JUNK_FRACTION = 0.1  # junk images (see junk_images) added, as a share of the tr
 CHECK_DIGITS = 1000  # test digits a cached judge must still classify ...
 CHECK_ACCURACY = 0.95  # ... at least this well, or it is retrained
 FEATURES_LAYER = "features"
+HELD_OUT = 1000  # the first test digits: not in the Fréchet reference, so a fair "real digits" baseline
 VALUE_RANGES = ((0, 1), (-1, 1), (0, 255))
 
 _judges: dict = {}       # (source, cache file) -> keras.Model, so a process trains or loads once
@@ -315,7 +318,7 @@ def predict_proba(images, judge=None, value_range=None) -> np.ndarray:
 
 
 def features(images, judge=None, value_range=None) -> np.ndarray:
-    """The judge's 128 features (N, 128) of each image: the input of its last layer."""
+    """The judge's 128 features (N, 128) of each image: the input of its last layer. Used by lesson 06."""
     import keras
 
     x = check_images(images, value_range)
@@ -402,7 +405,7 @@ def frechet_distance_from_stats(mu1, cov1, mu2, cov2) -> float:
     ``|mu1 - mu2|^2 + tr(cov1 + cov2 - 2 (cov1^1/2 cov2 cov1^1/2)^1/2)``, the formula of FID.
 
     Means (D,) and covariances (D, D) of one D, finite; a covariance must be symmetric and
-    positive semi-definite (up to rounding). Returns a number >= 0."""
+    positive semi-definite (up to rounding). Returns a number >= 0. Used by lesson 06."""
     mu1, mu2 = (np.atleast_1d(checks.array(n, v, min_size=1, expected="a mean vector (D,) of finite numbers"))
                 for n, v in (("mu1", mu1), ("mu2", mu2)))
     cov1, cov2 = (np.atleast_2d(checks.array(n, v, min_size=1, expected="a covariance matrix (D, D) of finite numbers"))
@@ -439,8 +442,9 @@ def _fingerprint(path: Path) -> str:
 
 
 def real_stats(judge=None):
-    """Mean and covariance of the judge's features of the 10,000 official MNIST test digits,
-    computed once and cached next to the judge (``...-test-stats.npz``)."""
+    """Mean (128,) and covariance (128, 128) of the judge's features of the reference digits (the
+    official MNIST test digits from ``HELD_OUT`` on: 9,000), computed once and cached next to the
+    judge (``...-test-stats.npz``). Used by lesson 06."""
     from . import data
 
     judge = _judge(judge)
@@ -453,17 +457,19 @@ def real_stats(judge=None):
     if stats_file is not None and stats_file.is_file():
         try:
             with np.load(stats_file, allow_pickle=False) as f:
-                if str(f["fingerprint"]) == fingerprint and f["mu"].shape == (128,) and f["cov"].shape == (128, 128):
+                if (str(f["fingerprint"]) == fingerprint and "held_out" in f and int(f["held_out"]) == HELD_OUT
+                        and f["mu"].shape == (128,) and f["cov"].shape == (128, 128)):
                     _real_stats[key] = (f["mu"].copy(), f["cov"].copy())
                     return _real_stats[key]
         except Exception:  # a corrupt stats file is recomputed below
             pass
     _, (x_test, _) = data.load_mnist("sample")
-    stats = feature_stats(features(x_test, judge))
+    stats = feature_stats(features(x_test[HELD_OUT:], judge))
     if stats_file is not None:
         try:
             with storage.atomic_path(stats_file) as temporary:
-                np.savez(temporary, mu=stats[0], cov=stats[1], fingerprint=np.array(fingerprint))
+                np.savez(temporary, mu=stats[0], cov=stats[1], fingerprint=np.array(fingerprint),
+                         held_out=np.array(HELD_OUT))
         except OSError:  # a read-only cache still works, it just recomputes next time
             pass
     _real_stats[key] = stats
@@ -471,8 +477,8 @@ def real_stats(judge=None):
 
 
 def frechet_distance(images, judge=None, value_range=None) -> float:
-    """The Fréchet distance between the judge's features of ``images`` and of the 10,000 official
-    MNIST test digits: 0 for a perfect match, lower is better. Needs at least 2 images; compare
+    """The Fréchet distance between the judge's features of ``images`` and of the reference digits
+    (MNIST test digits 1,000 to 9,999; see :func:`real_stats`): 0 for a perfect match, lower is better. Needs at least 2 images; compare
     values only between sets of the same size (1,000 in the GAN lessons), as it grows for small sets."""
     x = check_images(images, value_range)
     if len(x) < 2:
