@@ -21,7 +21,7 @@ def test_ex05_checkers(capsys):
 
     assert exercises.ex05_generator_loss(non_saturating)
     assert not exercises.ex05_generator_loss(saturating)
-    assert not exercises.ex05_generator_loss(lambda logits: None) and not exercises.ex05_generator_loss(lambda l: 1 / 0)
+    assert not exercises.ex05_generator_loss(lambda logits: None) and not exercises.ex05_generator_loss(lambda logits: 1 / 0)
     assert not exercises.ex05_generator_loss(lambda logits: np.mean(-np.log(np.abs(np.asarray(logits)))))  # logits as D
     out = capsys.readouterr().out
     assert out.count("✅") == 4 and "saturating" in out

@@ -39,6 +39,32 @@ def test_ex06_smoothed_optimal_d_unanswered_and_not_a_number(capsys):
     assert "give a number" in capsys.readouterr().out
 
 
+
+def test_ex06_smoothed_optimal_d_two_sided_accepts(capsys):
+    """Both labels smoothed (fake target 0.1): D* = (0.9 p_data + 0.1 p_g) / (p_data + p_g)."""
+    assert exercises.ex06_smoothed_optimal_d(0.7, p_data=0.3, p_g=0.1, fake_label=0.1)
+    assert exercises.ex06_smoothed_optimal_d((0.9 * 0.3 + 0.1 * 0.1) / 0.4, p_data=0.3, p_g=0.1, fake_label=0.1)
+    assert exercises.ex06_smoothed_optimal_d(0.1, p_data=0.0, p_g=0.2, fake_label=0.1)
+    assert exercises.ex06_smoothed_optimal_d(0.5, p_data=0.2, p_g=0.2, fake_label=0.1)   # (0.9 + 0.1) / 2
+    out = capsys.readouterr().out
+    assert out.count("✅") == 4 and "not 0" in out          # where only fakes are, D* = 0.1
+
+
+@pytest.mark.parametrize("answer, p_data, p_g, hint", [
+    (0.675, 0.3, 0.1, "one-sided"),                        # section 2's one-sided D*
+    (0.0, 0.0, 0.2, "one-sided"),                          # ... where only fakes are
+    (0.75, 0.3, 0.1, "without smoothing"),                 # lesson 05's D*
+    ((0.27 + 0.01) / (0.27 + 0.1), 0.3, 0.1, "0.1 share"), # forgot the real samples' 0.1 of target 0
+    (0.3, 0.3, 0.1, "on top"),                             # 1 - D*, or the shares swapped
+    (0.9, 0.0, 0.2, "on top"),
+    (0.69, 0.3, 0.1, "D = a / (a + b)"),                   # truncated
+    (0.02, 0.0, 0.2, "D = a / (a + b)"),                   # 0.1 · p_g, not divided by p_data + p_g
+])
+def test_ex06_smoothed_optimal_d_two_sided_rejects(answer, p_data, p_g, hint, capsys):
+    assert not exercises.ex06_smoothed_optimal_d(answer, p_data=p_data, p_g=p_g, fake_label=0.1)
+    out = capsys.readouterr().out
+    assert "❌" in out and hint in out
+
 # --- exercise 2: the discriminator's loss -------------------------------------------------------------
 def _keras_loss(real_label, fake_label, squash=False, halve=False):
     """A discriminator loss written with Keras, right or (with other labels, sigmoid outputs taken as

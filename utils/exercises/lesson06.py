@@ -1,5 +1,5 @@
-"""Lesson 06 checkers (GAN on MNIST): the optimal discriminator under one-sided label smoothing,
-and the discriminator's loss of the notebook's train step."""
+"""Lesson 06 checkers (GAN on MNIST): the optimal discriminator under label smoothing (one-sided,
+or both labels), and the discriminator's loss of the notebook's train step."""
 from __future__ import annotations
 
 import math
@@ -13,33 +13,48 @@ __all__ = ["ex06_smoothed_optimal_d", "ex06_discriminator_loss"]
 REAL_LABEL = 0.9   # the notebook's one-sided label smoothing
 
 
-def ex06_smoothed_optimal_d(answer, p_data: float = 0.3, p_g: float = 0.1) -> bool:
-    """Lesson 06, exercise 1: the best D(x) when real samples have target 0.9 and fakes target 0,
-    where the real density is ``p_data`` and the generator's ``p_g``:
-    D*(x) = 0.9 p_data / (p_data + p_g)."""
+def ex06_smoothed_optimal_d(answer, p_data: float = 0.3, p_g: float = 0.1, fake_label: float = 0.0) -> bool:
+    """Lesson 06, exercise 1: the best D(x) when real samples have target 0.9 and fakes target
+    ``fake_label`` (0: one-sided smoothing, as in the notebook's train step; 0.1: both labels smoothed),
+    where the real density is ``p_data`` and the generator's ``p_g`` (their sum > 0):
+    D*(x) = (0.9 p_data + fake_label p_g) / (p_data + p_g)."""
     if _unanswered(answer):
         return _not_yet()
     try:
         value = float(answer)
     except (TypeError, ValueError):
         return _verdict(False, "", f"give a number between 0 and 1, not {answer!r}.")
-    truth = REAL_LABEL * p_data / (p_data + p_g)
+    beta = fake_label
+    truth = (REAL_LABEL * p_data + beta * p_g) / (p_data + p_g)
     close = lambda other: math.isclose(value, other, abs_tol=1e-3)
-    hint = ("maximise a·log D + b·log(1 - D) with a = 0.9·p_data (real samples, target 0.9) and "
-            "b = 0.1·p_data + p_g (the rest of the real target, and the fakes): D = a / (a + b).")
-    if close(p_data / (p_data + p_g)):
+    a_text = "a = 0.9·p_data" + (f" + {beta:g}·p_g" if beta else "")
+    b_text = "b = 0.1·p_data + " + (f"{1 - beta:g}·p_g" if beta else "p_g")
+    hint = (f"maximise a·log D + b·log(1 - D) with {a_text} (the shares of target 1) and {b_text} "
+            "(the shares of target 0): D = a / (a + b).")
+    if close(truth):
+        pass
+    elif beta and close(REAL_LABEL * p_data / (p_data + p_g)):
+        hint = (f"that is the one-sided D* of section 2; with fake target {beta:g}, the fakes add "
+                f"{beta:g}·p_g to the top: {a_text}.")
+    elif close(p_data / (p_data + p_g)):
         hint = "that is lesson 05's D* without smoothing; with real targets 0.9, the top is 0.9·p_data."
-    elif close(REAL_LABEL * p_data / (REAL_LABEL * p_data + p_g)):
-        hint = ("the real samples' 0.1 share of target 0 counts too: b = 0.1·p_data + p_g, "
-                "so the bottom is p_data + p_g.")
-    elif close(REAL_LABEL * p_g / (p_data + p_g)) or close(1 - truth):
-        hint = "D(x) is the probability that x is *real*: p_data belongs on top."
+    elif close((REAL_LABEL * p_data + beta * p_g) / (REAL_LABEL * p_data + p_g)):
+        hint = (f"the real samples' 0.1 share of target 0 counts too: {b_text}, "
+                "so the bottom a + b is p_data + p_g.")
+    elif close((REAL_LABEL * p_g + beta * p_data) / (p_data + p_g)) or close(1 - truth):
+        hint = "D(x) is the probability that x is *real*: the shares of target 1 go on top."
     elif close(0.5):
         hint = "½ is the equilibrium without smoothing; the real target is 0.9, so D aims lower."
     where = "at equilibrium, " if math.isclose(p_data, p_g) else ""
-    return _verdict(close(truth),
-                    f"{where}D* = 0.9 · {p_data} / ({p_data} + {p_g}) = {truth:.3f}: smoothing scales lesson 05's "
-                    "D* by 0.9, so D never needs to be sure.", hint)
+    if beta:
+        detail = (f"{where}D* = (0.9 · {p_data} + {beta:g} · {p_g}) / ({p_data} + {p_g}) = {truth:.3f}."
+                  + (f" Where only fakes are, D* = {beta:g}, not 0: a fake there costs G at most -log {beta:g} "
+                     f"= {-math.log(beta):.1f} instead of without bound, so G has little incentive to move it towards "
+                     "the data. That is why only the real label is smoothed." if p_data == 0 else ""))
+    else:
+        detail = (f"{where}D* = 0.9 · {p_data} / ({p_data} + {p_g}) = {truth:.3f}: smoothing scales lesson 05's "
+                  "D* by 0.9, so D never needs to be sure.")
+    return _verdict(close(truth), detail, hint)
 
 
 def _bce(target, logits):
