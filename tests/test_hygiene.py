@@ -207,6 +207,20 @@ def test_no_old_or_unknown_notebook_names_survive():
     assert not stale, "names of notebooks that do not exist: " + ", ".join(sorted(set(stale)))
 
 
+def test_no_control_characters_in_text():
+    """A Python string that meant LaTeX ("$\\beta$", "$\\times$") but lost its backslash leaves a
+    backspace or a tab in the prose; no text file git tracks may hold a control character (tabs are
+    allowed only in a Makefile)."""
+    bad = []
+    for path in _text_files():
+        text = path.read_text(encoding="utf-8", errors="ignore")
+        allowed = "\n\r\t" if path.name == "Makefile" else "\n\r"
+        for lineno, line in enumerate(text.splitlines(), 1):
+            if any(ord(ch) < 32 and ch not in allowed for ch in line):
+                bad.append(f"{path.relative_to(ROOT)}:{lineno}: {line.strip()[:60]!r}")
+    assert not bad, "control characters (a lost backslash?): " + "; ".join(bad[:10])
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
 def test_exercises_use_their_own_lessons_checkers(path):
     import utils.exercises as exercises
