@@ -119,12 +119,21 @@ def test_plots_and_their_bad_input():
 
 # --- exercises (lesson 02) ---------------------------------------------------------------------
 def test_lesson02_checkers(capsys):
-    assert exercises.ex02_conv_params(18496) and exercises.ex02_conv_params(18496.0)
-    assert not exercises.ex02_conv_params(18432)  # forgot the biases
-    assert not exercises.ex02_conv_params(18433)  # one bias for the whole layer
-    assert not exercises.ex02_conv_params(640)  # a 3x3 kernel that ignores the 32 input channels
+    # Exercise 1: conv2 with 48 filters of 5x5 on conv1's 32 channels, a count printed nowhere in the notebook.
+    assert exercises.ex02_conv_params(38448) and exercises.ex02_conv_params(38448.0)
+    assert exercises.ex02_conv_params(np.int64(38448))
+    assert not exercises.ex02_conv_params(38400)  # forgot the biases
+    assert not exercises.ex02_conv_params(38401)  # one bias for the whole layer
+    assert not exercises.ex02_conv_params((5 * 5 + 1) * 32 * 48)  # a bias for each input channel
+    assert not exercises.ex02_conv_params((5 * 5 + 1) * 48)  # forgot the input channels
+    assert not exercises.ex02_conv_params((5 * 5 * 48 + 1) * 48)  # the layer's own filters as its input channels
+    assert not exercises.ex02_conv_params((3 * 3 * 32 + 1) * 48)  # the old 3x3 kernels
+    assert not exercises.ex02_conv_params((5 * 5 * 32 + 1) * 32)  # the old 32 filters
+    assert not exercises.ex02_conv_params(38447.9) and not exercises.ex02_conv_params(38448.5)  # not whole
+    assert not exercises.ex02_conv_params(18496) and not exercises.ex02_conv_params(9248)  # conv3's and conv2's printed counts
     assert not exercises.ex02_conv_params("many") and not exercises.ex02_conv_params(...)
     assert exercises.ex02_conv_params(320, size=3, in_channels=1, filters=32)
+    assert exercises.ex02_conv_params(18496, size=3, in_channels=32, filters=64)
     assert not exercises.ex02_conv_params(True, size=1, in_channels=0, filters=1)  # True == 1 must not pass
     assert exercises.ex02_output_shape((12, 12, 16)) and exercises.ex02_output_shape([12, 12, 16])
     assert exercises.ex02_output_shape(np.array([12, 12, 16]))
@@ -134,7 +143,6 @@ def test_lesson02_checkers(capsys):
     assert not exercises.ex02_output_shape((12, 12.5, 16)) and not exercises.ex02_output_shape((12, 12, 1))
     assert not exercises.ex02_output_shape((16, 12, 12))  # channels first
     assert not exercises.ex02_output_shape("(12, 12, 16)")
-    assert not exercises.ex02_conv_params(18496.5) and not exercises.ex02_conv_params(9248)
     matrix = np.diag([90, 80, 95, 99, 99, 99, 99, 99, 99, 99]) + 1
     assert exercises.ex02_hardest_digit(1, matrix) and not exercises.ex02_hardest_digit(0, matrix)
     assert not exercises.ex02_hardest_digit("one", matrix)
@@ -152,6 +160,7 @@ def test_lesson02_checkers(capsys):
         exercises.ex02_hardest_digit(1, np.zeros((2, 3)))
     text = capsys.readouterr().out
     assert "✅" in text and "❌" in text and "Not answered yet" in text and "bias" in text
+    assert "each input channel" in text and "input channels" in text and "come *in*" in text and "not 3×3" in text
     assert "row sum" in text and "column" in text
 
 

@@ -8,25 +8,37 @@ from . import _not_yet, _output_of, _unanswered, _verdict
 __all__ = ["ex02_conv_params", "ex02_hardest_digit", "ex02_max_pool", "ex02_output_shape"]
 
 
-def ex02_conv_params(answer, *, size: int = 3, in_channels: int = 32, filters: int = 64) -> bool:
-    """Lesson 02, exercise 1: how many parameters has ``Conv2D(filters, size)`` on ``in_channels`` channels?"""
+def ex02_conv_params(answer, *, size: int = 5, in_channels: int = 32, filters: int = 48) -> bool:
+    """Lesson 02, exercise 1: how many parameters has ``Conv2D(filters, size)`` on ``in_channels``
+    channels? The defaults are the exercise's: ``conv2`` with 48 filters of 5x5 on conv1's 32 channels."""
     if _unanswered(answer):
         return _not_yet()
     if isinstance(answer, (bool, np.bool_)):
         return _verdict(False, "", "give a count (a whole number), not True or False.")
     truth = (size * size * in_channels + 1) * filters
     try:
-        ok = float(answer) == truth
+        value = float(answer)  # float, not int: a truncated 38447.9 must not pass
     except (TypeError, ValueError):
         return _verdict(False, "", f"give a whole number, not {answer!r}.")
-    if not ok and float(answer) == size * size * in_channels * filters:
-        return _verdict(False, "", "close: you counted the weights; each filter also has a bias.")
-    if not ok and float(answer) == size * size * in_channels * filters + 1:
-        return _verdict(False, "", "close: there is one bias for each filter, not one for the whole layer.")
-    if not ok and float(answer) == (size * size + 1) * filters:
-        return _verdict(False, "", f"each kernel spans all {in_channels} input channels: it has {size}×{size}×{in_channels} weights.")
+    ok = value == truth
+    weights = size * size * in_channels  # one filter's kernel
+    wrong = {
+        weights * filters: "close: you counted the weights; each filter also has a bias.",
+        weights * filters + 1: "close: there is one bias for each filter, not one for the whole layer.",
+        (size * size + 1) * in_channels * filters: "one bias for each filter, not one for each input channel.",
+        (size * size + 1) * filters: f"each kernel spans all {in_channels} input channels: it has "
+                                     f"{size}×{size}×{in_channels} weights.",
+        (size * size * filters + 1) * filters: f"the kernels span the {in_channels} channels that come *in*, "
+                                               f"not the layer's own {filters} filters.",
+    }
+    if size != 3:
+        wrong.setdefault((3 * 3 * in_channels + 1) * filters, f"the kernels are {size}×{size} here, not 3×3.")
+    hint = wrong.get(value) if not ok else None
+    if hint is None and not ok and value > 0 and value % (weights + 1) == 0:
+        hint = f"each filter has {weights + 1:,} parameters, but there are {filters} filters, not {value / (weights + 1):g}."
     return _verdict(ok, f"({size}·{size}·{in_channels} + 1)·{filters} = {truth:,} (weights and one bias a filter).",
-                    f"{answer} is not it. Each of the {filters} filters has {size}×{size}×{in_channels} weights and a bias.")
+                    hint or f"{answer} is not it. Each of the {filters} filters has {size}×{size}×{in_channels} "
+                            "weights and a bias.")
 
 
 def ex02_output_shape(answer) -> bool:
