@@ -48,6 +48,7 @@ def test_ex06_smoothed_optimal_d_two_sided_accepts(capsys):
     assert exercises.ex06_smoothed_optimal_d(0.5, p_data=0.2, p_g=0.2, fake_label=0.1)   # (0.9 + 0.1) / 2
     out = capsys.readouterr().out
     assert out.count("✅") == 4 and "not 0" in out          # where only fakes are, D* = 0.1
+    assert "a constant" in out and "no gradient" in out      # ... flat there: no pull towards the data
 
 
 @pytest.mark.parametrize("answer, p_data, p_g, hint", [

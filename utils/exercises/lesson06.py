@@ -48,9 +48,9 @@ def ex06_smoothed_optimal_d(answer, p_data: float = 0.3, p_g: float = 0.1, fake_
     where = "at equilibrium, " if math.isclose(p_data, p_g) else ""
     if beta:
         detail = (f"{where}D* = (0.9 · {p_data} + {beta:g} · {p_g}) / ({p_data} + {p_g}) = {truth:.3f}."
-                  + (f" Where only fakes are, D* = {beta:g}, not 0: a fake there costs G at most -log {beta:g} "
-                     f"= {-math.log(beta):.1f} instead of without bound, so G has little incentive to move it towards "
-                     "the data. That is why only the real label is smoothed." if p_data == 0 else ""))
+                  + (f" Where only fakes are, D* = {beta:g}, not 0, whatever p_g is: a constant, so D gives G no "
+                     "gradient there to move those samples towards the data. That is why only the real label is "
+                     "smoothed (Salimans et al. 2016)." if p_data == 0 else ""))
     else:
         detail = (f"{where}D* = 0.9 · {p_data} / ({p_data} + {p_g}) = {truth:.3f}: smoothing scales lesson 05's "
                   "D* by 0.9, so D never needs to be sure.")
