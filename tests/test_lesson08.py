@@ -101,10 +101,15 @@ def test_ex08_checkers(capsys):
     assert not exercises.ex08_output_size(3)
     assert "*convolution*" in capsys.readouterr().out
     assert not exercises.ex08_output_size(...)
-    assert exercises.ex08_even_kernels([2, 4, 6]) and exercises.ex08_even_kernels((6, 4, 2))
-    assert not exercises.ex08_even_kernels([2, 3, 4, 6])
-    assert "k = 3" in capsys.readouterr().out
-    assert not exercises.ex08_even_kernels([2, 4]) and not exercises.ex08_even_kernels("four")
+    assert exercises.ex08_overlap_ratio(1.5) and exercises.ex08_overlap_ratio(3 / 2) and exercises.ex08_overlap_ratio("1.5")
+    # what a student would plausibly give: even (1), the ratio turned round, the largest count, k / s,
+    # the ratio of k = 5 or k = 3, a truncated or rounded float, no number at all
+    for wrong in (1, 2 / 3, 3, 7 / 3, 2, 1.49, 1.4, 1.6, "one and a half", [1.5]):
+        assert not exercises.ex08_overlap_ratio(wrong), wrong
+    assert "turn it round" in capsys.readouterr().out
+    assert not exercises.ex08_overlap_ratio(...)
+    assert exercises.ex08_overlap_ratio(2, k=5, s=3) and exercises.ex08_overlap_ratio(2, k=3, s=2)
+    assert exercises.ex08_overlap_ratio(1, k=4, s=2)   # even overlaps: every count the same
 
     def scatter(x, w, stride):
         out = np.zeros(stride * (len(x) - 1) + len(w))

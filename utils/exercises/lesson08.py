@@ -1,5 +1,5 @@
-"""Lesson 08 checkers: the output size of a transposed convolution, the kernel sizes that avoid
-checkerboard artifacts, and a 1-D transposed convolution written by hand."""
+"""Lesson 08 checkers: the output size of a transposed convolution, how uneven the overlaps of a
+kernel that is not a multiple of the stride are, and a 1-D transposed convolution written by hand."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,7 +7,7 @@ import numpy as np
 from . import _not_yet, _output_of, _unanswered, _verdict, _whole_number_verdict
 from .. import conv
 
-__all__ = ["ex08_output_size", "ex08_even_kernels", "ex08_conv_transpose1d"]
+__all__ = ["ex08_output_size", "ex08_overlap_ratio", "ex08_conv_transpose1d"]
 
 
 def ex08_output_size(answer, i: int = 7, k: int = 4, s: int = 2, p: int = 1) -> bool:
@@ -23,25 +23,28 @@ def ex08_output_size(answer, i: int = 7, k: int = 4, s: int = 2, p: int = 1) -> 
     return _whole_number_verdict(answer, truth, f"{s}·({i} - 1) + {k} - 2·{p} = {truth}.", hint)
 
 
-def ex08_even_kernels(answer, s: int = 2, sizes=(2, 3, 4, 5, 6)) -> bool:
-    """Lesson 08, exercise 2: which kernel sizes (of ``sizes``) give every output cell of a
-    stride-``s`` transposed convolution the same number of contributions (away from the edges)?"""
+def ex08_overlap_ratio(answer, k: int = 7, s: int = 3) -> bool:
+    """Lesson 08, exercise 2: for a transposed convolution with kernel size ``k`` and stride ``s``,
+    the largest number of kernel copies an output cell gets (away from the edges) over the smallest."""
     if _unanswered(answer):
         return _not_yet()
+    middle = conv.overlap_counts(4 * k, k, s)[k:-k]
+    truth = float(middle.max() / middle.min())
     try:
-        chosen = {int(a) for a in np.atleast_1d(np.asarray(list(answer) if isinstance(answer, (set, tuple, list)) else answer))}
+        value = float(answer)
     except (TypeError, ValueError):
-        return _verdict(False, "", f"give a list of kernel sizes, e.g. [2, 3]; got {answer!r}.")
-    truth = {k for k in sizes if k % s == 0}
-    if not chosen <= set(sizes):
-        return _verdict(False, "", f"choose among the kernel sizes {list(sizes)}.")
-    missing, extra = sorted(truth - chosen), sorted(chosen - truth)
-    hint = "count with utils.conv.overlap_counts(8, k, 2): the middle counts must all be equal."
-    if extra:
-        hint = f"k = {extra[0]}: the middle counts alternate {conv.overlap_counts(8, extra[0], s)[4:8].tolist()}. " + hint
-    elif missing:
-        hint = f"you missed k = {missing[0]}. " + hint
-    return _verdict(chosen == truth, f"{sorted(truth)}: the kernel size is a multiple of the stride.", hint)
+        return _verdict(False, "", f"give one number (a ratio, e.g. 1.25); got {answer!r}.")
+    hint = f"count with overlap_counts(4 * {k}, {k}, {s})[{k}:-{k}], then divide the largest count by the smallest."
+    if value == 1:
+        hint = f"{k} is not a multiple of {s}, so the counts are not all equal. " + hint
+    elif abs(value - middle.min() / middle.max()) < 1e-9:
+        hint = "that is the smallest over the largest; turn it round."
+    elif value == middle.max():
+        hint = f"{value:g} is the largest count itself; divide it by the smallest. " + hint
+    elif abs(value - truth) < 0.05:
+        hint = "close, but give it exactly (the counts are whole numbers). " + hint
+    return _verdict(abs(value - truth) < 1e-9,
+                    f"{truth:g}: the counts repeat {middle[:s].tolist()}: uneven, so a checkerboard can appear.", hint)
 
 
 def ex08_conv_transpose1d(fn) -> bool:
