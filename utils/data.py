@@ -207,7 +207,7 @@ def as_dataset(images, labels=None, *, batch_size: int, value_range=(0, 1), shuf
 
     ``images`` are uint8 (N, 28, 28) as :func:`load_mnist` returns them; ``value_range`` is
     (0, 1) for classifiers or (-1, 1) for GANs. Yields ``x`` or ``(x, y)`` batches.
-    Used by lessons 00, 02, 03, 06, 07 and 09.
+    Used by lessons 00, 02, 03, 06, 07, 09 and 10.
     """
     import tensorflow as tf
 
