@@ -3,6 +3,8 @@
 The notebook kernels (and JupyterLab servers and other subprocesses) inherit this process's
 environment, so setting it here, when this file is imported, reaches all of them:
 
+- the notebooks' outputs go to a temporary folder for the session (``$C2G_OUTPUT_DIR``), so a test
+  run never overwrites what a student trained in ``outputs/``;
 - every notebook runs in quick mode with a quiet TensorFlow log. To run the notebooks in another
   mode: ``C2G_TEST_MODE=default pytest notebooks/01_convolution.ipynb``;
 - the MNIST judge's cache (``$C2G_CACHE_DIR``, read by ``utils.judge.cache_dir``) is a temporary
@@ -63,9 +65,18 @@ def _session_cache() -> Path:
 SESSION_CACHE = _session_cache()
 os.environ[CACHE_VARIABLE] = str(SESSION_CACHE)
 
+# The notebooks write their results (checkpoints, samples, grids) to $C2G_OUTPUT_DIR. A test run in
+# quick mode must not overwrite what a student trained in default mode in outputs/, so every test
+# session writes to a folder of its own, removed at the end; set C2G_TEST_OUTPUT_DIR to keep it.
+KEEP_OUTPUTS = os.environ.get("C2G_TEST_OUTPUT_DIR", "").strip()
+SESSION_OUTPUTS = Path(KEEP_OUTPUTS).expanduser() if KEEP_OUTPUTS else Path(tempfile.mkdtemp(prefix="c2g-test-outputs-"))
+os.environ["C2G_OUTPUT_DIR"] = str(SESSION_OUTPUTS)
+
 
 def pytest_unconfigure(config):
     shutil.rmtree(SESSION_CACHE, ignore_errors=True)
+    if not KEEP_OUTPUTS:
+        shutil.rmtree(SESSION_OUTPUTS, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(config, items):

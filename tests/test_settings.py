@@ -128,3 +128,15 @@ def test_native_stderr_is_silenced_only_when_asked(monkeypatch, capfd, level, si
     os.write(2, b"after\n")
     err = capfd.readouterr().err
     assert ("native noise" not in err) == silenced and "after" in err
+
+
+def test_the_test_session_writes_outputs_outside_the_checkout():
+    """A quick-mode test run once overwrote outputs/07_cgan/samples.npz that a default-mode run had
+    written, and lesson 09 then compared the ACGAN with a 2-epoch CGAN. Tests write elsewhere."""
+    import os
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    outputs = Path(os.environ["C2G_OUTPUT_DIR"]).resolve()
+    assert root not in outputs.parents and outputs != root / "outputs"
+    assert Path(utils.output_dir("07_cgan")).resolve().parent == outputs
