@@ -17,6 +17,21 @@ def _verdict(ok: bool, good: str, hint: str) -> bool:
     return bool(ok)
 
 
+def _close(a: float, b: float) -> bool:
+    """Equal up to float32 rounding: how the loss checkers compare a student's number with the truth."""
+    import math
+
+    return math.isclose(a, b, rel_tol=1e-4, abs_tol=1e-5)
+
+
+def _value_verdict(value: float, truth: float, wrong: dict, good: str, fallback: str) -> bool:
+    """The verdict for a computed number: correct if it is ``truth``; otherwise the hint of the first
+    plausible mistake in ``wrong`` (hint -> the value that mistake gives) that it matches, else ``fallback``."""
+    if _close(value, truth):
+        return _verdict(True, good, "")
+    return _verdict(False, "", next((hint for hint, other in wrong.items() if _close(value, other)), fallback))
+
+
 def _not_yet() -> bool:
     print("⏳ Not answered yet: replace the ... with your answer and run the cell again.")
     return False

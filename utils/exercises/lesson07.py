@@ -3,11 +3,9 @@ conditional discriminator's loss, and a generator that concatenates the label em
 noise instead of multiplying."""
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from . import _mean_loss_from, _not_yet, _unanswered, _verdict
+from . import _mean_loss_from, _not_yet, _unanswered, _value_verdict, _verdict
 
 __all__ = ["ex07_conditional_optimal_d", "ex07_d_loss", "ex07_concat_generator"]
 
@@ -118,13 +116,11 @@ def ex07_d_loss(fn) -> bool:
         "the fakes' term is missing: D must also learn to reject fakes.": _bce(REAL_LABEL, real_logits),
         "the real images' term is missing: D must also accept real pairs.": _bce(0.0, fake_logits),
     }
-    if math.isclose(value, truth, rel_tol=1e-4, abs_tol=1e-5):
-        return _verdict(True, "L_D = BCE(0.9, D(x | y)) + BCE(0, D(G(z | y) | y)): each image judged with its own "
-                              "label, as in the train step.", "")
-    hint = next((message for message, other in wrong.items() if math.isclose(value, other, rel_tol=1e-4, abs_tol=1e-5)),
-                "call discriminator([images, labels], training=True) for each batch with its own labels, then add "
-                "BCE(target 0.9) on the real logits and BCE(target 0) on the fake ones.")
-    return _verdict(False, "", hint)
+    return _value_verdict(value, truth, wrong,
+                          "L_D = BCE(0.9, D(x | y)) + BCE(0, D(G(z | y) | y)): each image judged with its own "
+                          "label, as in the train step.",
+                          "call discriminator([images, labels], training=True) for each batch with its own labels, "
+                          "then add BCE(target 0.9) on the real logits and BCE(target 0) on the fake ones.")
 
 
 # --- exercise 3: a generator that concatenates -------------------------------------------------------

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from . import _mean_loss_from, _verdict
+from . import _mean_loss_from, _value_verdict, _verdict
 
 __all__ = ["ex09_class_loss", "ex09_g_loss"]
 
@@ -81,10 +81,8 @@ def ex09_g_loss(fn) -> bool:
         "the cross-entropy goes against the labels the fakes were made for, not the head's own guesses.":
             adversarial + _cross_entropy(np.asarray(digit).argmax(axis=1), digit),
     }
-    if math.isclose(value, truth, rel_tol=1e-4, abs_tol=1e-5):
-        return _verdict(True, "L_G = BCE(1, source logits) + CE(labels, digit logits): look real, and be the digit "
-                              "asked for.", "")
-    hint = next((message for message, other in wrong.items() if math.isclose(value, other, rel_tol=1e-4, abs_tol=1e-5)),
-                "two terms, added: binary cross-entropy of the real/fake logits with target 1, and the sparse "
-                "categorical cross-entropy of the class logits against the labels.")
-    return _verdict(False, "", hint)
+    return _value_verdict(value, truth, wrong,
+                          "L_G = BCE(1, source logits) + CE(labels, digit logits): look real, and be the digit "
+                          "asked for.",
+                          "two terms, added: binary cross-entropy of the real/fake logits with target 1, and the sparse "
+                          "categorical cross-entropy of the class logits against the labels.")
