@@ -62,7 +62,7 @@ def test_digits_of_class_pages_through_one_digit():
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"digit": 10}, "0-9"), ({"digit": -1}, "digit"), ({"digit": True}, "digit"),
+    ({"digit": 10}, "digit must be a whole number from 0 to 9; got 10"), ({"digit": -1}, "digit"), ({"digit": True}, "digit"),
     ({"digit": 3, "page": 5}, "page must be 0-1"), ({"digit": 3, "per_page": 0}, "per_page"),
     ({"digit": 2}, "no images labelled 2"),
 ])

@@ -23,11 +23,7 @@ def digits_of_class(images, labels, digit: int, *, page: int = 0, per_page: int 
             "images must be (N, H, W) and labels (N,), one label per image; "
             f"got {images.shape} and {labels.shape}."
         )
-    for name, value, low in (("digit", digit, 0), ("page", page, 0), ("per_page", per_page, 1)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-            raise ValueError(f"{name} must be a whole number >= {low}; got {value!r}.")
-    if digit > 9:
-        raise ValueError(f"digit must be 0-9; got {digit}.")
+    digit, page, per_page = checks.whole("digit", digit, 0, 9), checks.whole("page", page, 0), checks.whole("per_page", per_page, 1)
     indices = np.flatnonzero(labels == digit)
     total = len(indices)
     if total == 0:

@@ -177,9 +177,8 @@ def perturb(image, *, noise: float = 0.0, shift=(0, 0), angle: float = 0.0, eras
         x = x.copy()
         x[max(r_lo, 0):max(r_lo + int(erase), 0), max(c_lo, 0):max(c_lo + int(erase), 0)] = 0.0
     if noise:
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-            raise ValueError(f"seed must be a whole number; got {seed!r}.")
-        x = x + np.random.default_rng(int(seed)).normal(0.0, noise, size=x.shape).astype("float32")
+        seed = checks.whole("seed", seed, 0)
+        x = x + np.random.default_rng(seed).normal(0.0, noise, size=x.shape).astype("float32")
     return np.clip(x, 0.0, 1.0).astype("float32")
 
 

@@ -211,8 +211,7 @@ def as_dataset(images, labels=None, *, batch_size: int, value_range=(0, 1), shuf
     """
     import tensorflow as tf
 
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"batch_size must be a whole number >= 1; got {checks.describe(batch_size)}.")
+    batch_size = checks.whole("batch_size", batch_size, 1)
     shuffle = checks.flag("shuffle", shuffle)
     drop_remainder = checks.flag("drop_remainder", drop_remainder)
     if seed is not None:

@@ -67,9 +67,8 @@ def memory_curve(f: float, steps: int, c0: float = 1.0) -> np.ndarray:
     """
     f = _number("forget gate f", f, 0.0, 1.0)
     c0 = _number("c0", c0)
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValueError(f"steps must be a whole number >= 1; got {steps!r}.")
-    return c0 * f ** np.arange(int(steps) + 1)
+    steps = checks.whole("steps", steps, 1)
+    return c0 * f ** np.arange(steps + 1)
 
 
 def half_life(f: float) -> float:
@@ -156,8 +155,7 @@ def draw_unrolled_rnn(steps: int = 4, ax=None):
     import matplotlib.pyplot as plt
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 1 <= steps <= 8:
-        raise ValueError(f"steps must be a whole number from 1 to 8; got {steps!r}.")
+    steps = checks.whole("steps", steps, 1, 8)
     if ax is None:
         _, ax = plt.subplots(figsize=(2.2 * steps + 3, 3.2))
     elif not hasattr(ax, "add_patch"):

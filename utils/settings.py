@@ -74,9 +74,7 @@ def seed_everything(seed: int = DEFAULT_SEED) -> int:
     there); on a GPU it is left off, because deterministic GPU kernels are slower and some ops
     have none. Returns the seed. Used by :func:`setup` (every lesson).
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative whole number, got {seed!r}.")
-    seed = int(seed)
+    seed = checks.whole("seed", seed, 0)
     import tensorflow as tf
     import keras
 
@@ -328,8 +326,7 @@ def setup(notebook: str, *, seed: int = DEFAULT_SEED) -> dict:
     """
     mode = get_mode()  # fail early on a bad C2G_MODE
     output_dir(notebook, create=False)   # and on a bad name
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative whole number; got {checks.describe(seed)}.")
+    checks.whole("seed", seed, 0)
     notes = check_keras_config()
     out = output_dir(notebook)
     tf = import_tensorflow()
