@@ -8,7 +8,7 @@ matplotlib.use("Agg")
 import numpy as np
 import pytest
 
-from utils import gan
+from utils import gan, judge
 
 
 def _png_size(png: bytes):
@@ -236,8 +236,12 @@ def test_save_samples_bad_input(tmp_path, images, kwargs, message):
 def test_samples_paths_are_checked(tmp_path):
     with pytest.raises(ValueError, match="must end in .npz"):
         gan.save_samples(np.zeros((1, 4, 4)), tmp_path / "s.npy")
-    with pytest.raises(ValueError, match="no samples file"):
+    # one kind of failure, one exception type: a missing file is FileNotFoundError here as in
+    # utils.judge.score_file and utils.storage.load_model; a damaged one is ValueError everywhere
+    with pytest.raises(FileNotFoundError, match="no samples file"):
         gan.load_samples(tmp_path / "none.npz")
+    with pytest.raises(FileNotFoundError, match="no samples file"):
+        judge.score_file(tmp_path / "none.npz")
     np.savez(tmp_path / "other.npz", x=np.zeros(2))
     with pytest.raises(ValueError, match="no 'images' array"):
         gan.load_samples(tmp_path / "other.npz")

@@ -645,8 +645,9 @@ def load_samples(path, *, required: bool = True):
     """Read a file written by :func:`save_samples`: returns ``(images, labels)``, labels None when
     the file has none (images uint8 (N, H, W), labels int (N,)).
 
-    A file that is missing, damaged (e.g. cut short by an interrupted save) or not a samples file
-    raises a ``ValueError`` that names it and the fix; with ``required=False`` it prints that in
+    A missing file raises ``FileNotFoundError``, one that is damaged (e.g. cut short by an interrupted
+    save) or not a samples file ``ValueError`` (as :func:`utils.judge.score_file` and
+    :func:`utils.storage.load_model` do), each naming the file and the fix; with ``required=False`` it prints that in
     one line and returns None instead, for a lesson that only compares with another lesson's
     samples and goes on without them. Used by lessons 06, 07, 09 and 10."""
     path = checks.path("path", path)
@@ -664,7 +665,7 @@ def load_samples(path, *, required: bool = True):
         if path.exists():
             return problem(f"{path}{made_by} cannot be read: it is a folder, not a samples file. Delete it and {rerun}.")
         if required:
-            raise ValueError(f"no samples file at {str(path)!r}; run the notebook's sampling cell first.")
+            raise FileNotFoundError(f"no samples file at {str(path)!r}; run the notebook's sampling cell first.")
         print(f"No samples at {path}{made_by}: {rerun} first to compare with it.", flush=True)
         return None
     try:
