@@ -268,7 +268,9 @@ def test_ex07_concat_generator_rejects_wrong_generators(kind, hint, capsys):
     pytest.importorskip("keras")
     assert not exercises.ex07_concat_generator(lambda: _generator(kind))
     out = capsys.readouterr().out
-    assert "❌" in out and hint.lower() in out.lower()
+    # Keras <= 3.13 refuses to build a model whose label input is unused, so there the hint is the
+    # one for an input that does not reach the output (Colab's and the floor's Keras)
+    assert "❌" in out and (hint.lower() in out.lower() or "does not reach its output" in out)
 
 
 def test_ex07_concat_generator_traces_the_embedding_input(capsys):
@@ -284,7 +286,7 @@ def test_ex07_concat_generator_traces_the_embedding_input(capsys):
 
     assert not exercises.ex07_concat_generator(build)
     out = capsys.readouterr().out
-    assert "❌" in out and ("label input" in out or "not the noise" in out)
+    assert "❌" in out and ("label input" in out or "not the noise" in out or "does not reach its output" in out)
 
 
 def test_ex07_concat_generator_unanswered_and_broken(capsys):

@@ -210,7 +210,11 @@ def ex07_concat_generator(build) -> bool:
     try:
         model = build()
     except Exception as error:  # the student's code raised: say what happened
-        return _verdict(False, "", f"build() raised {type(error).__name__}: {error}.")
+        hint = f"build() raised {type(error).__name__}: {error}."
+        if "not connected" in str(error):   # Keras up to 3.13 refuses an Input that does not reach the output
+            hint += (" An input of your model does not reach its output: the label input must go through the "
+                     "Embedding, and the noise (not the noise's embedding) into the Concatenate.")
+        return _verdict(False, "", hint)
     if model is None:
         return _not_yet()
     if not isinstance(model, keras.Model):
