@@ -51,8 +51,12 @@ def test_frechet_reference_leaves_the_first_test_digits_out(trained, mnist):
     # the held-out digits are real but not in the reference: small, yet clearly above 0 (1,000 digits)
     held_out = judge.frechet_distance(x_test[:judge.HELD_OUT], trained)
     assert 0.05 < held_out < 10, held_out
-    # a reference that still contained them would score them lower than a disjoint one
-    assert held_out > judge.frechet_distance(x_test[judge.HELD_OUT:judge.HELD_OUT + 1000], trained)
+    # the first assert has teeth: a reference that still contained the held-out digits (all 10,000) is
+    # measurably away from the cached one (measured 0.052, 50 times the tolerance above). Comparing the
+    # held-out 1,000 with 1,000 reference digits instead is no proof: both are about 5, and which is
+    # lower depends on the judge's training (CI once measured 4.78 against 4.90).
+    everything = judge.feature_stats(judge.features(x_test, trained))
+    assert judge.frechet_distance_from_stats(*everything, *judge.real_stats(trained)) > 1e-2
 
 
 def test_real_digits_score_near_perfect_and_noise_badly(trained, mnist):
