@@ -331,3 +331,123 @@ def test_history_json_is_plain(tmp_path):
     ckpt.save(3, history={"a": [1.0, 2.0, 3.0]})
     saved = json.loads((tmp_path / "history.json").read_text())
     assert saved == {"epoch": 3, "history": {"a": [1.0, 2.0, 3.0]}}
+
+
+# --- one training path: utils.gan.fit ----------------------------------------------------------------
+def _tiny_gan():
+    """A GAN written as lessons 07, 09 and 10 write theirs: a keras.Model with its own train_step."""
+    tf = pytest.importorskip("tensorflow")
+    import keras
+
+    class Tiny(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.generator = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4)])
+            self.discriminator = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+            self.trackers = {name: keras.metrics.Mean(name=name) for name in ("d_loss", "g_loss", "step")}
+
+        @property
+        def metrics(self):
+            return list(self.trackers.values())
+
+        def compile(self):
+            super().compile(jit_compile=False)
+            self.g_optimizer, self.d_optimizer = keras.optimizers.Adam(1e-2), keras.optimizers.Adam(1e-2)
+            self.g_optimizer.build(self.generator.trainable_variables)
+            self.d_optimizer.build(self.discriminator.trainable_variables)
+
+        def train_step(self, real):
+            with tf.GradientTape() as d_tape, tf.GradientTape() as g_tape:
+                fake = self.generator(tf.random.normal((tf.shape(real)[0], 3)))
+                d_loss = tf.reduce_mean(self.discriminator(fake) ** 2 + (self.discriminator(real) - 1) ** 2)
+                g_loss = tf.reduce_mean((self.discriminator(fake) - 1) ** 2)
+            self.d_optimizer.apply_gradients(zip(d_tape.gradient(d_loss, self.discriminator.trainable_variables),
+                                                 self.discriminator.trainable_variables))
+            self.g_optimizer.apply_gradients(zip(g_tape.gradient(g_loss, self.generator.trainable_variables),
+                                                 self.generator.trainable_variables))
+            self.trackers["d_loss"].update_state(d_loss)
+            self.trackers["g_loss"].update_state(g_loss)
+            self.trackers["step"].update_state(tf.cast(self.g_optimizer.iterations, tf.float32))   # 1, 2, 3, ...
+            return {name: t.result() for name, t in self.trackers.items()}
+
+    model = Tiny()
+    model.compile()
+    data = tf.data.Dataset.from_tensor_slices(np.ones((40, 4), "float32")).batch(8, drop_remainder=True)   # 5 batches
+    return model, data
+
+
+def test_fit_stops_resumes_and_continues_where_it_stopped(tmp_path, capsys):
+    model, data = _tiny_gan()
+    grids = tmp_path / "grids"
+    sample = lambda: np.zeros((4, 28, 28), "float32")
+    first = gan.fit(model, data, 4, sample_fn=sample, metrics_fn=lambda images: {"mean": float(np.mean(images))},
+                    checkpoint_dir=tmp_path / "ck", every=1, grid_dir=grids, stop_after=2)
+    assert first.last_epoch == 2 and int(model.g_optimizer.iterations.numpy()) == 10     # 2 epochs of 5 batches
+    assert set(first.history) == {"d_loss", "g_loss", "step", "mean", "seconds"} and len(first.history["d_loss"]) == 2
+    assert "Stopped after epoch 2" in capsys.readouterr().out
+    weights = [w.numpy().copy() for w in model.generator.weights]
+
+    again, _ = _tiny_gan()                                     # new models: everything comes from the checkpoint
+    second = gan.fit(again, data, 4, sample_fn=sample, checkpoint_dir=tmp_path / "ck", grid_dir=grids)
+    assert second.initial_epoch == 2 and second.last_epoch == 4
+    assert int(again.g_optimizer.iterations.numpy()) == 20 and int(again.d_optimizer.iterations.numpy()) == 20
+    assert second.history["d_loss"][:2] == first.history["d_loss"]                       # the curves go on
+    assert len(second.history["d_loss"]) == 4 and len(gan.epoch_grids(grids)) == 4
+    assert not all(np.array_equal(a, b.numpy()) for a, b in zip(weights, again.generator.weights))   # it trained on
+    restored, _ = _tiny_gan()
+    assert gan.Checkpoints(tmp_path / "ck", generator=restored.generator).restore() == 4  # the last epoch is saved
+
+
+def test_fit_epoch_logs_are_epoch_means_of_the_train_steps():
+    model, data = _tiny_gan()
+    run = gan.fit(model, data, 2)
+    # steps 1-5, then 6-10: means 3 and 8 (not the last step's 5 and 10, nor a running mean's 5.5)
+    assert run.history["step"] == [3.0, 8.0]
+    assert all(np.isfinite(run.history["d_loss"])) and all(s > 0 for s in run.history["seconds"])
+
+
+def test_fit_stops_at_a_time_limit_within_an_epoch():
+    model, data = _tiny_gan()
+    run = gan.fit(model, data.repeat(), 3, steps_per_epoch=10_000, time_limit=0.5)
+    done = int(model.g_optimizer.iterations.numpy())
+    assert run.last_epoch == 1 and 0 < done < 10_000 and run.seconds < 30
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"gan": "not a model"}, "gan must be a keras.Model"),
+    ({"dataset": [1, 2]}, "dataset must be a tf.data.Dataset"),
+    ({"epochs": 0}, "epochs must be a whole number"),
+    ({"stop_after": 0}, "stop_after"),
+    ({"time_limit": -1}, "time_limit"),
+    ({"time_limit": "10"}, "time_limit"),
+    ({"metrics_fn": lambda images: {}}, "needs sample_fn"),
+    ({"steps_per_epoch": 2.5}, "steps_per_epoch"),
+])
+def test_fit_rejects_bad_arguments_by_name(change, message):
+    model, data = _tiny_gan()
+    args = {"gan": model, "dataset": data, "epochs": 2, **change}
+    with pytest.raises(ValueError, match=message):
+        gan.fit(args.pop("gan"), args.pop("dataset"), args.pop("epochs"), **args)
+
+
+def test_fit_needs_a_compiled_model_and_a_dataset_of_known_length():
+    import keras
+
+    model, data = _tiny_gan()
+    with pytest.raises(ValueError, match="compiled"):
+        gan.fit(type(model)(), data, 1)
+    with pytest.raises(ValueError, match="steps_per_epoch must be given"):
+        gan.fit(model, data.repeat(), 1)
+    with pytest.raises(ValueError, match="steps_per_epoch must be given"):
+        gan.fit(model, data.filter(lambda x: True), 1)
+    assert isinstance(model, keras.Model)
+
+
+def test_fit_refuses_a_checkpoint_past_the_run(tmp_path):
+    model, data = _tiny_gan()
+    gan.fit(model, data, 3, checkpoint_dir=tmp_path)
+    again, _ = _tiny_gan()
+    with pytest.raises(ValueError, match="past epochs = 2.*START_FRESH"):
+        gan.fit(again, data, 2, checkpoint_dir=tmp_path)
+    fresh, _ = _tiny_gan()
+    assert gan.fit(fresh, data, 2, checkpoint_dir=tmp_path, fresh=True).initial_epoch == 0
