@@ -186,6 +186,7 @@ BAD_CALLS = [
     _bad("save_grid", "path", lambda p: gan.save_grid(np.zeros((2, 4, 4)), 5)),
     _bad("save_grid", "ncols", lambda p: gan.save_grid(np.zeros((2, 4, 4)), p / "g.png", ncols=0)),
     _bad("epoch_grids", "folder", lambda: gan.epoch_grids(None)),
+    _bad("fit", "gan", lambda: gan.fit("a model", None, 1), "keras.Model"),
     _bad("make_gif", "frames", lambda p: gan.make_gif(5, p / "x.gif")),
     _bad("make_gif", "frames", lambda p: gan.make_gif([np.full((4, 4), NAN)], p / "x.gif")),
     _bad("make_gif", "frames", lambda p: gan.make_gif([np.zeros((4, 4, 4, 4))], p / "x.gif")),

@@ -602,7 +602,8 @@ def fit(gan, dataset, epochs, *, sample_fn=None, metrics_fn=None, panels=None, t
     deletes it first), and ``fit`` starts at the epoch after it (``initial_epoch``). After every
     batch the progress bar moves; after every epoch the epoch's means of the train step's metrics
     (the model's ``keras.metrics.Mean`` trackers), the metrics of ``metrics_fn(images)`` on a
-    fresh ``sample_fn()`` grid and the epoch's ``seconds`` go into the :class:`LiveView`, and a
+    fresh ``sample_fn()`` grid and the epoch's ``seconds`` (training, judging and drawing: the clock of
+    ``time_limit``) go into the :class:`LiveView`, and a
     checkpoint is saved every ``every`` epochs and at the end.
 
     ``gan``: a compiled ``keras.Model``; its attributes among ``generator``, ``discriminator``,
@@ -621,15 +622,16 @@ def fit(gan, dataset, epochs, *, sample_fn=None, metrics_fn=None, panels=None, t
     if not isinstance(gan, keras.Model):
         raise ValueError(f"gan must be a keras.Model with its own train_step; got {type(gan).__name__}.")
     if not getattr(gan, "compiled", getattr(gan, "_is_compiled", False)):
-        raise ValueError("gan must be compiled before fit (call gan.compile(), which builds its optimizers).")
+        raise ValueError("gan must be compiled before fit (call gan.compile(), which builds its optimizers); "
+                         "got one that is not compiled.")
     if not isinstance(dataset, tf.data.Dataset):
         raise ValueError(f"dataset must be a tf.data.Dataset of batches; got {type(dataset).__name__}.")
     epochs = _whole("epochs", epochs, 1)
     if steps_per_epoch is None:
         known = int(dataset.cardinality())
         if known < 1:
-            raise ValueError("steps_per_epoch must be given: the dataset does not know its length "
-                             f"(cardinality {known}).")
+            raise ValueError("steps_per_epoch must be given when the dataset does not know its length; got None "
+                             f"(the dataset's cardinality is {known}).")
         steps_per_epoch = known
     steps_per_epoch = _whole("steps_per_epoch", steps_per_epoch, 1)
     if stop_after is not None:
@@ -671,7 +673,11 @@ def fit(gan, dataset, epochs, *, sample_fn=None, metrics_fn=None, panels=None, t
             metrics = {k: float(v) for k, v in (logs or {}).items()}
             if metrics_fn is not None:
                 metrics.update(metrics_fn(sample_fn()))
-            view.update(epoch, {**metrics, "seconds": time.perf_counter() - self.start})
+            view.update(epoch, metrics)
+            seconds = view.history.setdefault("seconds", [math.nan] * (len(view.epoch_numbers) - 1))
+            if len(seconds) == len(view.epoch_numbers):        # update() filled this epoch's in with NaN
+                seconds.pop()
+            seconds.append(time.perf_counter() - self.start)   # the epoch with its judge and drawing
             stop = epoch == stop_after
             if ckpt is not None:
                 ckpt.save(epoch, view.history, force=stop or epoch == epochs or self.model.stop_training)
