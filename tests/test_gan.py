@@ -8,7 +8,7 @@ matplotlib.use("Agg")
 import numpy as np
 import pytest
 
-from utils import gan, judge
+from utils import gan, judge, toy
 
 
 def _png_size(png: bytes):
@@ -280,11 +280,11 @@ def test_interpolate_bad_input(z0, z1, t, kwargs, message):
 def test_toy_view_draws_and_records(capsys):
     x = np.linspace(-4, 4, 101)
     p = np.exp(-x ** 2 / 2) / math.sqrt(2 * math.pi)
-    png = gan.toy_png(x, p, np.random.default_rng(0).normal(size=500), np.full(101, 0.5),
+    png = toy.toy_png(x, p, np.random.default_rng(0).normal(size=500), np.full(101, 0.5),
                       {"step": [0, 10], "d_loss": [1.4, 1.3]}, title="t", steps=100)
     width, height = _png_size(png)
     assert width > 2 * height
-    view = gan.ToyView(x, p, steps=100)
+    view = toy.ToyView(x, p, steps=100)
     view.update(10, np.zeros(50), np.full(101, 0.4), {"d_loss": 1.3, "g_loss": 0.7})
     view.update(20, np.zeros(50), np.full(101, 0.4), {"d_loss": 1.2})
     assert view.history["step"] == [10, 20] and view.history["d_loss"] == [1.3, 1.2]
@@ -305,18 +305,18 @@ _X = np.linspace(0, 1, 3)
 ])
 def test_toy_png_bad_input(args, message):
     with pytest.raises(ValueError, match=message):
-        gan.toy_png(*args)
+        toy.toy_png(*args)
 
 
 def test_views_reject_a_wrong_output():
     with pytest.raises(ValueError, match="ipywidgets.Output"):
-        gan.ToyView(np.linspace(0, 1, 3), np.ones(3), output="here")
+        toy.ToyView(np.linspace(0, 1, 3), np.ones(3), output="here")
 
 
 def test_views_draw_into_an_output_widget():
     widgets = pytest.importorskip("ipywidgets")
     out = widgets.Output()
-    view = gan.ToyView(np.linspace(0, 1, 5), np.ones(5), output=out)
+    view = toy.ToyView(np.linspace(0, 1, 5), np.ones(5), output=out)
     view.update(1, np.full(10, 0.5), np.full(5, 0.5), {"d_loss": 1.0})
     assert view._screen.image.value[:4] == b"\x89PNG"
     live = gan.LiveView(2, 1, lambda: np.zeros((4, 8, 8)), output=out)

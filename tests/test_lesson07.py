@@ -2,15 +2,15 @@
 import numpy as np
 import pytest
 
-from utils import exercises, gan
+from utils import cgan, exercises
 
 
 # --- text_to_labels and paste_row -------------------------------------------------------------------
 def test_text_to_labels_keeps_digits_and_turns_separators_into_gaps():
-    assert gan.text_to_labels("2026").tolist() == [2, 0, 2, 6]
-    assert gan.text_to_labels(" 555-01 99 ").tolist() == [5, 5, 5, -1, 0, 1, -1, 9, 9]
-    assert gan.text_to_labels("1.2/3:4,5").tolist() == [1, -1, 2, -1, 3, -1, 4, -1, 5]
-    assert gan.text_to_labels("--").tolist() == [gan.GAP, gan.GAP]
+    assert cgan.text_to_labels("2026").tolist() == [2, 0, 2, 6]
+    assert cgan.text_to_labels(" 555-01 99 ").tolist() == [5, 5, 5, -1, 0, 1, -1, 9, 9]
+    assert cgan.text_to_labels("1.2/3:4,5").tolist() == [1, -1, 2, -1, 3, -1, 4, -1, 5]
+    assert cgan.text_to_labels("--").tolist() == [cgan.GAP, cgan.GAP]
 
 
 @pytest.mark.parametrize("text, message", [
@@ -19,19 +19,19 @@ def test_text_to_labels_keeps_digits_and_turns_separators_into_gaps():
 ])
 def test_text_to_labels_bad_input(text, message):
     with pytest.raises(ValueError, match=message):
-        gan.text_to_labels(text)
+        cgan.text_to_labels(text)
 
 
 def test_paste_row_places_digits_and_half_width_gaps():
     images = np.stack([np.full((28, 28), v, "float32") for v in (-1.0, 1.0, 0.0)])   # [-1, 1]: black, white, grey
-    row = gan.paste_row(images, gan.text_to_labels("12-3"))
+    row = cgan.paste_row(images, cgan.text_to_labels("12-3"))
     assert row.shape == (28, 3 * 28 + 14) and row.dtype == np.float32
     np.testing.assert_allclose(row[:, :28], 0.0)
     np.testing.assert_allclose(row[:, 28:56], 1.0)
     np.testing.assert_allclose(row[:, 56:70], 0.0)                                   # the gap
     np.testing.assert_allclose(row[:, 70:], 0.5)
-    assert gan.paste_row(images[:1, :, :, None], np.array([7])).shape == (28, 28)     # a channel axis is fine
-    assert gan.paste_row(np.zeros((0, 28, 28)), np.array([-1, -1])).shape == (28, 28)  # gaps only
+    assert cgan.paste_row(images[:1, :, :, None], np.array([7])).shape == (28, 28)     # a channel axis is fine
+    assert cgan.paste_row(np.zeros((0, 28, 28)), np.array([-1, -1])).shape == (28, 28)  # gaps only
 
 
 @pytest.mark.parametrize("images, labels, message", [
@@ -43,7 +43,7 @@ def test_paste_row_places_digits_and_half_width_gaps():
 ])
 def test_paste_row_bad_input(images, labels, message):
     with pytest.raises(ValueError, match=message):
-        gan.paste_row(images, np.asarray(labels))
+        cgan.paste_row(images, np.asarray(labels))
 
 
 # --- per-class accuracy of the judge ------------------------------------------------------------------

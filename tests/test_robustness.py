@@ -29,7 +29,7 @@ import numpy as np
 import pytest
 
 import utils
-from utils import browse, cnn, conv, data, gan, judge, rnn, settings, storage, viz
+from utils import browse, cgan, cnn, conv, data, gan, judge, rnn, settings, storage, toy, viz
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -215,20 +215,20 @@ BAD_CALLS = [
     _bad("interpolate", "t", lambda: gan.interpolate([1.0, 2.0], [2.0, 1.0], NAN)),
     _bad("interpolate", "t", lambda: gan.interpolate([1.0, 2.0], [2.0, 1.0], "half")),
     _bad("interpolate", "t", lambda: gan.interpolate([1.0, 2.0], [2.0, 1.0], [])),
-    _bad("text_to_labels", "text", lambda: gan.text_to_labels(2026)),
-    _bad("text_to_labels", "max_length", lambda: gan.text_to_labels("12", max_length=0)),
-    _bad("paste_row", "labels", lambda: gan.paste_row(np.zeros((1, 4, 4)), ["a"])),
-    _bad("paste_row", "images", lambda: gan.paste_row(np.full((1, 4, 4), NAN), [1])),
-    _bad("paste_row", "value_range", lambda: gan.paste_row(np.zeros((1, 4, 4)), [1], value_range=5)),
-    _bad("toy_png", "x", lambda: gan.toy_png("x", np.ones(3), np.zeros(5), np.full(3, 0.5))),
-    _bad("toy_png", "real_density", lambda: gan.toy_png(np.linspace(0, 1, 3), [1, NAN, 1], np.zeros(5), np.full(3, 0.5))),
-    _bad("toy_png", "generated", lambda: gan.toy_png(*_tiny_toy(), np.array([INF]), np.full(3, 0.5))),
-    _bad("toy_png", "d_values", lambda: gan.toy_png(*_tiny_toy(), np.zeros(5), np.full(3, NAN))),
-    _bad("toy_png", "steps", lambda: gan.toy_png(*_tiny_toy(), np.zeros(5), np.full(3, 0.5), steps=-1)),
-    _bad("toy_png", "history", lambda: gan.toy_png(*_tiny_toy(), np.zeros(5), np.full(3, 0.5), history=[1])),
-    _bad("ToyView", "steps", lambda: gan.ToyView(*_tiny_toy(), steps=0)),
-    _bad("ToyView.update", "step", lambda: gan.ToyView(*_tiny_toy()).update(-1, np.zeros(3), np.full(3, 0.5), {"a": 1.0})),
-    _bad("ToyView.update", "metrics", lambda: gan.ToyView(*_tiny_toy()).update(1, np.zeros(3), np.full(3, 0.5), {"a": NAN})),
+    _bad("text_to_labels", "text", lambda: cgan.text_to_labels(2026)),
+    _bad("text_to_labels", "max_length", lambda: cgan.text_to_labels("12", max_length=0)),
+    _bad("paste_row", "labels", lambda: cgan.paste_row(np.zeros((1, 4, 4)), ["a"])),
+    _bad("paste_row", "images", lambda: cgan.paste_row(np.full((1, 4, 4), NAN), [1])),
+    _bad("paste_row", "value_range", lambda: cgan.paste_row(np.zeros((1, 4, 4)), [1], value_range=5)),
+    _bad("toy_png", "x", lambda: toy.toy_png("x", np.ones(3), np.zeros(5), np.full(3, 0.5))),
+    _bad("toy_png", "real_density", lambda: toy.toy_png(np.linspace(0, 1, 3), [1, NAN, 1], np.zeros(5), np.full(3, 0.5))),
+    _bad("toy_png", "generated", lambda: toy.toy_png(*_tiny_toy(), np.array([INF]), np.full(3, 0.5))),
+    _bad("toy_png", "d_values", lambda: toy.toy_png(*_tiny_toy(), np.zeros(5), np.full(3, NAN))),
+    _bad("toy_png", "steps", lambda: toy.toy_png(*_tiny_toy(), np.zeros(5), np.full(3, 0.5), steps=-1)),
+    _bad("toy_png", "history", lambda: toy.toy_png(*_tiny_toy(), np.zeros(5), np.full(3, 0.5), history=[1])),
+    _bad("ToyView", "steps", lambda: toy.ToyView(*_tiny_toy(), steps=0)),
+    _bad("ToyView.update", "step", lambda: toy.ToyView(*_tiny_toy()).update(-1, np.zeros(3), np.full(3, 0.5), {"a": 1.0})),
+    _bad("ToyView.update", "metrics", lambda: toy.ToyView(*_tiny_toy()).update(1, np.zeros(3), np.full(3, 0.5), {"a": NAN})),
     # --- judge ---
     _bad("check_images", "value_range", lambda: judge.check_images(IMG, value_range=5)),
     _bad("check_images", "value_range", lambda: judge.check_images(IMG, value_range="0-255")),
@@ -316,7 +316,7 @@ NO_ARGUMENTS_TO_CHECK = {
 
 def _public_functions():
     found = set()
-    for module in (settings, data, viz, conv, cnn, rnn, browse, gan, judge, storage):
+    for module in (settings, data, viz, conv, cnn, rnn, browse, gan, cgan, toy, judge, storage):
         name = module.__name__.split(".")[-1]
         for attr, value in vars(module).items():
             if attr.startswith("_") or getattr(value, "__module__", None) != module.__name__:
@@ -336,7 +336,8 @@ def test_every_public_function_is_in_the_table():
     tested = set()
     for param in BAD_CALLS:
         label = param.id.split(":")[0]
-        module = next(m for m in ("settings", "data", "viz", "conv", "cnn", "rnn", "browse", "gan", "judge", "storage")
+        module = next(m for m in ("settings", "data", "viz", "conv", "cnn", "rnn", "browse", "gan", "cgan", "toy", "judge",
+                                  "storage")
                       if f"{m}.{label}" in _public_functions())
         tested.add(f"{module}.{label}")
     missing = _public_functions() - tested - NO_ARGUMENTS_TO_CHECK
@@ -417,7 +418,7 @@ def test_one_image_everywhere(tmp_path):
     assert gan.save_grid(one, tmp_path / "one.png").is_file()
     x, y = gan.load_samples(gan.save_samples(one, tmp_path / "one.npz", labels=[3]))
     assert x.shape == (1, 28, 28) and y.tolist() == [3]
-    assert gan.paste_row(np.zeros((0, 28, 28)), gan.text_to_labels("-")).shape == (28, 14)
+    assert cgan.paste_row(np.zeros((0, 28, 28)), cgan.text_to_labels("-")).shape == (28, 14)
     assert viz.to_display(np.zeros((28, 28))).shape == (1, 28, 28)
 
 

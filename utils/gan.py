@@ -1,4 +1,4 @@
-"""GAN plumbing shared by lessons 06, 07, 09 and 10 (GAN, CGAN, ACGAN, DCGAN), and the toy view of lesson 05.
+"""GAN plumbing shared by lessons 06, 07, 09 and 10 (GAN, CGAN, ACGAN, DCGAN).
 
 The lesson code (the losses, the models, the train step) stays in the notebooks. What is here is
 what every GAN notebook needs around it:
@@ -15,8 +15,9 @@ what every GAN notebook needs around it:
 - :func:`save_samples` and :func:`load_samples`: generated images as ``samples.npz`` (``images``
   uint8 (N, H, W), optional ``labels``), the file the judge scores (``utils.judge``).
 - :func:`interpolate`: points on the line (or the great circle) between two noise vectors.
-- :func:`text_to_labels` and :func:`paste_row`: "write a number" with a conditional generator.
-- :class:`ToyView` and :func:`toy_png`: the in-place view of a 1-D toy GAN (lesson 05).
+
+Single-lesson code lives in modules named for their lesson: ``utils.toy`` (lesson 05's toy GAN
+view) and ``utils.cgan`` (lesson 07's "write a number").
 
 Every function checks its input and says what was wrong and what it expects.
 """
@@ -58,7 +59,7 @@ def _metrics(metrics, what="metrics"):
 
 
 def figure_png(fig) -> bytes:
-    """A matplotlib figure as PNG bytes. Used by :class:`LiveView` and :class:`ToyView`."""
+    """A matplotlib figure as PNG bytes. Used by :class:`LiveView` and ``utils.toy.ToyView``."""
     if not hasattr(fig, "savefig"):
         checks.fail("fig", "a matplotlib figure", fig)
     buffer = io.BytesIO()
@@ -821,169 +822,3 @@ def interpolate(z0, z1, t, *, method="slerp") -> np.ndarray:
     if omega < 1e-6:  # (nearly) the same direction: the line is the circle
         return ((1 - ts) * a + ts * b).astype("float32")
     return ((np.sin((1 - ts) * omega) * a + np.sin(ts * omega) * b) / math.sin(omega)).astype("float32")
-
-
-# --- conditional models (lesson 07) ---------------------------------------------------------------
-GAP = -1  # the label text_to_labels gives a gap between digits
-
-
-def text_to_labels(text, *, max_length: int = 40) -> np.ndarray:
-    """The digits of ``text`` as labels for a conditional generator, for the "write a number" widget
-    of lesson 07: ``"2026-11 25"`` -> ``[2, 0, 2, 6, -1, 1, 1, -1, 2, 5]``. Spaces, ``-``, ``.``,
-    ``/``, ``:`` and ``,`` become a gap (:data:`GAP`, -1); any other character is an error that
-    names it. At most ``max_length`` characters (after stripping spaces at both ends). Used by lesson 07."""
-    if not isinstance(text, str):
-        raise ValueError(f"text must be a string of digits, e.g. '2026' or '555-0199'; got {checks.describe(text)}.")
-    max_length = _whole("max_length", max_length, 1)
-    text = text.strip()
-    if not text:
-        raise ValueError("text is empty: type some digits, e.g. '2026'.")
-    if len(text) > max_length:
-        raise ValueError(f"text has {len(text)} characters; at most {max_length} fit in a row.")
-    labels = []
-    for position, char in enumerate(text):
-        if char in "0123456789":
-            labels.append(int(char))
-        elif char in " -./:,":
-            labels.append(GAP)
-        else:
-            raise ValueError(f"text may hold only digits 0-9 and the separators ' -./:,'; "
-                             f"got {char!r} at position {position + 1}.")
-    return np.array(labels, dtype="int64")
-
-
-def paste_row(images, labels, *, value_range=(-1, 1)) -> np.ndarray:
-    """One image row for :func:`text_to_labels`: ``images`` (N, H, W) or (N, H, W, 1), one for each
-    label that is not a gap, in order; a gap is a blank of half a digit's width. Returns floats
-    (H, total width) in [0, 1], ink bright on black. Used by lesson 07."""
-    value_range = _value_range(value_range)
-    y = np.asarray(labels) if not isinstance(labels, (str, bytes)) else np.asarray([labels])
-    if y.ndim != 1 or y.size == 0 or not np.issubdtype(y.dtype, np.integer) or y.min() < GAP or y.max() > 9:
-        raise ValueError(f"labels must be a 1-D array of digits 0-9 and gaps ({GAP}), as text_to_labels "
-                         f"returns them; got {checks.describe(labels)}.")
-    x = checks.array("images", images, min_size=0, dtype=None, expected="images (N, H, W) or (N, H, W, 1)")
-    if x.ndim == 4 and x.shape[-1] == 1:
-        x = x[..., 0]
-    digits = int(np.sum(y != GAP))
-    if x.ndim != 3 or len(x) != digits:
-        raise ValueError(f"images must be (N, H, W) with one image for each of the {digits} digits; "
-                         f"got shape {np.shape(images)}.")
-    shown = viz.to_display(x, value_range) if digits else x
-    height, width = (x.shape[1], x.shape[2]) if digits else (28, 28)
-    parts, k = [], 0
-    for label in y:
-        if label == GAP:
-            parts.append(np.zeros((height, width // 2)))
-        else:
-            parts.append(shown[k])
-            k += 1
-    return np.concatenate(parts, axis=1).astype("float32")
-
-
-# --- the toy GAN view (lesson 05) ---------------------------------------------------------------
-def _check_toy(x, real_density, generated=None, d_values=None):
-    x = checks.array("x", x, finite=False, min_size=0, expected="a 1-D grid of increasing finite numbers")
-    if x.ndim != 1 or len(x) < 2 or not np.all(np.isfinite(x)) or not np.all(np.diff(x) > 0):
-        raise ValueError(f"x must be a 1-D grid of increasing finite numbers (at least 2); got shape {x.shape}.")
-    p = checks.array("real_density", real_density, finite=False, min_size=0,
-                     expected=f"non-negative numbers, one per grid point {x.shape}")
-    if p.shape != x.shape or not np.all(np.isfinite(p)) or p.min() < 0:
-        raise ValueError(f"real_density must be non-negative numbers, one per grid point {x.shape}; got shape {p.shape}"
-                         f"{' with NaN or infinite values' if p.shape == x.shape and not np.all(np.isfinite(p)) else ''}.")
-    g = d = None
-    if generated is not None:
-        g = checks.array("generated", generated, finite=False, min_size=0, expected="a non-empty array of finite samples").ravel()
-        if g.size == 0 or not np.all(np.isfinite(g)):
-            raise ValueError(f"generated must be a non-empty array of finite samples; got {checks.describe(g)}"
-                             f"{' with NaN or infinite values' if g.size else ''}.")
-    if d_values is not None:
-        d = checks.array("d_values", d_values, finite=False, min_size=0,
-                         expected=f"D(x) in [0, 1], one per grid point {x.shape}").ravel()
-        if d.shape != x.shape or not np.all(np.isfinite(d)) or d.min() < 0 or d.max() > 1:
-            raise ValueError(f"d_values must be D(x) in [0, 1], one per grid point {x.shape}; got shape {d.shape}"
-                             f"{' with values outside [0, 1] or NaN' if d.shape == x.shape else ''}.")
-    return x, p, g, d
-
-
-def toy_png(x, real_density, generated, d_values, history=None, *, title=None, steps=None) -> bytes:
-    """The toy GAN's picture as PNG bytes. Left: the real density, a histogram of the generated
-    samples and the discriminator's D(x) (right axis, with the line D = 1/2). Right: the metrics
-    in ``history`` (``{"step": [...], name: [...]}``) against the training step. Used by
-    :class:`ToyView` (lesson 05)."""
-    x, p, g, d = _check_toy(x, real_density, generated, d_values)
-    if g is None or d is None:
-        checks.fail("generated" if g is None else "d_values", "an array (see the docstring)", None)
-    if history is not None and (not isinstance(history, dict) or not all(isinstance(v, (list, tuple)) for v in history.values())):
-        checks.fail("history", 'a dict {"step": [...], name: [...]} or None', history)
-    steps = None if steps is None else checks.whole("steps", steps, 1)
-    title = checks.text("title", title, allow_none=True)
-    fig = _new_figure((11.0, 3.8))
-    left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.6, 1]})
-    left.fill_between(x, p, color="tab:blue", alpha=0.3, label="real density $p_{data}$")
-    edges = np.linspace(x[0], x[-1], min(81, max(len(x), 21)))
-    inside = g[(g >= x[0]) & (g <= x[-1])]
-    if inside.size:
-        hist, _ = np.histogram(inside, bins=edges)
-        hist = hist / (g.size * np.diff(edges))  # density of all samples, so escaped mass shows as missing
-        left.stairs(hist, edges, color="tab:orange", lw=1.8, label="generated density $p_g$")
-    top = max(p.max(), (hist.max() if inside.size else 0.0)) * 1.15 or 1.0
-    left.set(xlim=(x[0], x[-1]), ylim=(0, top), xlabel="x", ylabel="density",
-             title="densities and the discriminator")
-    twin = left.twinx()
-    twin.plot(x, d, color="tab:green", lw=2, label="D(x)")
-    twin.axhline(0.5, color="tab:green", ls=":", lw=1)
-    twin.set(ylim=(0, 1.02), ylabel="D(x)")
-    twin.grid(False)
-    handles = left.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
-    left.legend(handles, [h.get_label() for h in handles], loc="upper left", fontsize=8)
-    escaped = 1 - inside.size / g.size
-    if escaped > 0.01:
-        left.text(0.99, 0.97, f"{escaped:.0%} of samples outside the plot", transform=left.transAxes,
-                  ha="right", va="top", fontsize=8)
-    if history and history.get("step"):
-        for key, values in history.items():
-            if key != "step":
-                right.plot(history["step"], values, label=key)
-        right.legend(fontsize=8)
-    if steps:
-        right.set_xlim(0, steps)
-    right.set(title="losses", xlabel="training step (G updates)", ylabel="loss")
-    if title:
-        fig.suptitle(title, fontweight="bold")
-    fig.tight_layout()
-    return figure_png(fig)
-
-
-class ToyView:
-    """The in-place view of a 1-D toy GAN (lesson 05): real and generated densities, the
-    discriminator's D(x) and the losses, redrawn by each :meth:`update`. Outside a notebook it
-    prints one line an update. ``output``: an ``ipywidgets.Output`` to draw into (for a Train
-    button); ``steps``: the run's length, for the loss plot's axis. Used by lesson 05."""
-
-    def __init__(self, x, real_density, *, steps=None, title="Toy GAN", output=None):
-        self.x, self.real_density, _, _ = _check_toy(x, real_density)
-        self.steps = None if steps is None else _whole("steps", steps, 1)
-        self.title = checks.text("title", title, allow_none=True)
-        self.history = {"step": []}
-        self._screen = _Screen(output)
-        self.frames = 0
-
-    def update(self, step, generated, d_values, metrics):
-        """Record ``metrics`` (a dict name -> number) at training step ``step`` and redraw with the
-        generated samples and D(x) on the grid."""
-        step = _whole("step", step, 0)
-        metrics = _metrics(metrics)
-        _check_toy(self.x, self.real_density, generated, d_values)
-        self.history["step"].append(step)
-        for key, value in metrics.items():
-            self.history.setdefault(key, [math.nan] * (len(self.history["step"]) - 1)).append(value)
-        for key, values in self.history.items():
-            if len(values) < len(self.history["step"]):
-                values.append(math.nan)
-        self.frames += 1
-        title = f"{self.title} · step {step}" + (f"/{self.steps}" if self.steps else "")
-        if self._screen.active:
-            self._screen.show(toy_png(self.x, self.real_density, generated, d_values, self.history,
-                                      title=title, steps=self.steps))
-        else:
-            print(f"{title}: " + " · ".join(f"{k} {v:.3f}" for k, v in metrics.items()), flush=True)
