@@ -648,7 +648,7 @@ def fit(gan, dataset, epochs, *, sample_fn=None, metrics_fn=None, panels=None, t
     if checkpoint_dir is not None:
         parts = {name: getattr(gan, name) for name in CHECKPOINTED if getattr(gan, name, None) is not None}
         ckpt = Checkpoints(checkpoint_dir, every=every, fresh=fresh, **parts)
-        done, history = ckpt.restore(verbose=verbose), None
+        done = ckpt.restore(verbose=verbose)
         history = ckpt.history
         if done > epochs:
             raise ValueError(f"The checkpoint in {ckpt.folder} is at epoch {done}, past epochs = {epochs} (saved in "
