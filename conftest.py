@@ -7,7 +7,7 @@ environment, so setting it here, when this file is imported, reaches all of them
   run never overwrites what a student trained in ``outputs/``;
 - every notebook runs in quick mode with a quiet TensorFlow log. To run the notebooks in another
   mode: ``C2G_TEST_MODE=default pytest notebooks/01_convolution.ipynb``;
-- the MNIST judge's cache (``$C2G_CACHE_DIR``, read by ``utils.judge.cache_dir``) is a temporary
+- the MNIST judge's cache (``$C2G_CACHE_DIR``, read by ``utils.judge._cache_dir``) is a temporary
   folder for the session, so tests never write to the user's cache (``~/.cache/conv2gan``). Training
   the judge takes about a minute, so the folder starts with a copy of the judge files already in the
   user's cache, when there are any.
@@ -45,14 +45,14 @@ SLOW_TESTS = {
 # Tests that use one of these fixtures are slow: "trained" is the MNIST judge (about a minute to
 # train where no judge is cached, else about 15 s to load it and score the 10,000 test digits).
 SLOW_FIXTURES = {"trained"}
-# utils.judge.CACHE_VARIABLE and the default of utils.judge.cache_dir(), repeated here so that pytest
+# utils.judge.CACHE_VARIABLE and the default of utils.judge._cache_dir(), repeated here so that pytest
 # imports nothing of utils before a test does (tests/test_judge.py checks that they agree).
 CACHE_VARIABLE = "C2G_CACHE_DIR"
 
 
 def _session_cache() -> Path:
     """A temporary judge cache for this session, seeded with the user's cached judge files."""
-    override = os.environ.get(CACHE_VARIABLE, "").strip()   # the user's cache, as utils.judge.cache_dir() finds it
+    override = os.environ.get(CACHE_VARIABLE, "").strip()   # the user's cache, as utils.judge._cache_dir() finds it
     user_cache = Path(override).expanduser() if override else Path.home() / ".cache" / "conv2gan"
     folder = Path(tempfile.mkdtemp(prefix="c2g-test-cache-"))
     if user_cache.is_dir():

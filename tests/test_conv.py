@@ -52,19 +52,19 @@ def test_conv2d_bad_input():
         conv.conv2d(np.zeros((3, 3)), np.ones((6, 6)), padding=1)
     with pytest.raises(ValueError, match="2-D feature map"):
         conv.conv2d(np.zeros((2, 3, 3)), np.ones((3, 3)))
-    with pytest.raises(ValueError, match="kernel must be 2-D"):
+    with pytest.raises(ValueError, match="2-D kernel"):
         conv.conv2d(np.zeros((3, 3)), np.ones(3))
     with pytest.raises(ValueError, match="NaN"):
         conv.conv2d(np.full((3, 3), np.nan), np.ones((2, 2)))
 
 
 def test_input_window_feeds_the_right_cell():
-    assert conv.input_window(5, 3, 2, 1, 0, 0) == (0, 2, 0, 2)
-    assert conv.input_window(5, 3, 2, 1, 2, 1) == (4, 6, 2, 4)
+    assert conv._input_window(5, 3, 2, 1, 0, 0) == (0, 2, 0, 2)
+    assert conv._input_window(5, 3, 2, 1, 2, 1) == (4, 6, 2, 4)
     with pytest.raises(ValueError, match="outside the 3x3 output"):
-        conv.input_window(5, 3, 2, 1, 3, 0)
+        conv._input_window(5, 3, 2, 1, 3, 0)
     with pytest.raises(ValueError, match="stride"):
-        conv.input_window(5, 3, -2, 1, 0, 0)
+        conv._input_window(5, 3, -2, 1, 0, 0)
 
 
 @pytest.mark.parametrize("size, stride", [(2, None), (3, 1), (3, 2), (2, 3)])

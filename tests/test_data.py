@@ -119,7 +119,7 @@ def test_scale_images_to_both_ranges():
 
 
 @pytest.mark.parametrize("images, value_range, message", [
-    (np.zeros((2, 4, 4), np.float32), (0, 1), "must be uint8"),
+    (np.full((2, 4, 4), 255.0, np.float32), (0, 1), "should be uint8"),   # 0-255 as floats: the one rule's hint
     (np.zeros((2, 4, 4), np.uint8), (0, 255), r"\(0, 1\) or \(-1, 1\)"),
     (np.zeros((4, 4), np.uint8), (0, 1), "shape"),
 ])

@@ -8,7 +8,8 @@ matplotlib.use("Agg")
 import numpy as np
 import pytest
 
-from utils import gan, judge, toy
+from utils import checkpoints, gan, grids, latent, live, samples, toy
+from utils.images import to_uint8
 
 
 def _png_size(png: bytes):
@@ -19,7 +20,7 @@ def _png_size(png: bytes):
 # --- the live view -------------------------------------------------------------------------------
 def test_live_view_records_metrics_saves_grids_and_prints_outside_a_notebook(tmp_path, capsys):
     noise = np.random.default_rng(0).uniform(-1, 1, size=(12, 28, 28)).astype("float32")
-    with gan.LiveView(3, 5, lambda: noise, grid_dir=tmp_path / "grids", ncols=4, title="t",
+    with live.LiveView(3, 5, lambda: noise, grid_dir=tmp_path / "grids", ncols=4, title="t",
                       panels={"losses": ["d_loss", "g_loss"], "D": ["D(x)", "D(G(z))"]}) as view:
         for epoch in (1, 2, 3):
             view.step(5)
@@ -29,23 +30,23 @@ def test_live_view_records_metrics_saves_grids_and_prints_outside_a_notebook(tmp
     assert view.epoch_numbers == [1, 2, 3] and view.seconds > 0
     assert view.grid.shape == (3 * 28 + 2, 4 * 28 + 3)                     # 12 images, 4 a row, 1 px gaps
     assert capsys.readouterr().out.count("epoch ") == 3                    # one line an epoch
-    assert [p.name for p in gan.epoch_grids(tmp_path / "grids")] == ["epoch_001.png", "epoch_002.png", "epoch_003.png"]
+    assert [p.name for p in grids.epoch_grids(tmp_path / "grids")] == ["epoch_001.png", "epoch_002.png", "epoch_003.png"]
 
 
 def test_live_view_saves_enlarged_grids(tmp_path):
     import imageio.v3 as iio
 
-    view = gan.LiveView(1, 1, lambda: np.zeros((4, 28, 28)), grid_dir=tmp_path, grid_scale=3, ncols=2)
+    view = live.LiveView(1, 1, lambda: np.zeros((4, 28, 28)), grid_dir=tmp_path, grid_scale=3, ncols=2)
     path = view.update(1, {"d_loss": 1.0})
     view.close()
     assert iio.imread(path).shape == (3 * (2 * 28 + 1), 3 * (2 * 28 + 1))
     with pytest.raises(ValueError, match="grid_scale"):
-        gan.LiveView(1, 1, grid_scale=0)
+        live.LiveView(1, 1, grid_scale=0)
 
 
 def test_live_view_accepts_tensors_and_resumes_with_history():
     tf = pytest.importorskip("tensorflow")
-    view = gan.LiveView(5, 2, initial_epoch=2, history={"d_loss": [1.0, 0.9]})
+    view = live.LiveView(5, 2, initial_epoch=2, history={"d_loss": [1.0, 0.9]})
     view.update(3, {"d_loss": tf.constant(0.8), "g_loss": tf.constant(1.5)})
     view.close()
     assert view.history["d_loss"] == pytest.approx([1.0, 0.9, 0.8])
@@ -65,11 +66,11 @@ def test_live_view_bad_arguments(kwargs, message):
     args = {"epochs": 4, "steps_per_epoch": 3}
     args.update(kwargs)
     with pytest.raises(ValueError, match=message):
-        gan.LiveView(**args)
+        live.LiveView(**args)
 
 
 def test_live_view_bad_updates():
-    view = gan.LiveView(3, 1)
+    view = live.LiveView(3, 1)
     for epoch, metrics, message in [(0, {"a": 1.0}, "epoch must be"), (4, {"a": 1.0}, "epoch must be"),
                                     (1, {}, "non-empty dict"), (1, {"a": float("nan")}, "finite"),
                                     (1, {"a": [1, 2]}, "one number"), (1, {"a": "x"}, "one number")]:
@@ -82,13 +83,13 @@ def test_live_view_bad_updates():
 
 
 def test_live_view_png_and_default_panels():
-    assert gan.default_panels(["d_loss", "g_loss", "D(x)"]) == {"losses": ["d_loss", "g_loss"], "other metrics": ["D(x)"]}
-    png = gan.live_view_png({"d_loss": [1, 0.5]}, {"losses": ["d_loss"]}, np.zeros((10, 10)), title="x", epochs=4)
+    assert live._default_panels(["d_loss", "g_loss", "D(x)"]) == {"losses": ["d_loss", "g_loss"], "other metrics": ["D(x)"]}
+    png = live._panels_png({"d_loss": [1, 0.5]}, {"losses": ["d_loss"]}, np.zeros((10, 10)), title="x", epochs=4)
     width, height = _png_size(png)
     assert width > height > 100
-    assert _png_size(gan.live_view_png({}, {}, None))[0] > 100           # nothing yet: an empty panel
+    assert _png_size(live._panels_png({}, {}, None))[0] > 100           # nothing yet: an empty panel
     with pytest.raises(ValueError, match="panels must be a dict"):
-        gan.live_view_png({}, ["losses"], None)
+        live._panels_png({}, ["losses"], None)
 
 
 # --- grids and GIFs --------------------------------------------------------------------------------
@@ -96,32 +97,32 @@ def test_save_grid_scales_and_make_gif_has_every_frame(tmp_path):
     import imageio.v3 as iio
 
     images = np.linspace(-1, 1, 6 * 28 * 28).reshape(6, 28, 28)
-    path = gan.save_grid(images, tmp_path / "g.png", ncols=3, scale=2)
+    path = grids.save_grid(images, tmp_path / "g.png", ncols=3, scale=2)
     saved = iio.imread(path)
     assert saved.dtype == np.uint8 and saved.shape == (2 * (2 * 28 + 1), 2 * (3 * 28 + 2))
     assert saved[0, 0] == 0 and saved[-1, -1] == 255                      # -1 is black, +1 white
     for epoch in (1, 2, 10):
-        gan.save_grid(images * (epoch / 10), tmp_path / "grids" / f"epoch_{epoch:03d}.png", ncols=3)
+        grids.save_grid(images * (epoch / 10), tmp_path / "grids" / f"epoch_{epoch:03d}.png", ncols=3)
     (tmp_path / "grids" / "notes.png").write_bytes(b"")                     # not an epoch grid: ignored
-    gif = gan.make_gif(tmp_path / "grids", tmp_path / "training.gif", fps=5, hold_last=2)
+    gif = grids.make_gif(tmp_path / "grids", tmp_path / "training.gif", fps=5, hold_last=2)
     frames = iio.imread(gif, index=None)
     assert frames.shape[0] == 3 and frames.shape[1:3] == (2 * (2 * 28 + 1), 2 * (3 * 28 + 2))
     assert [iio.immeta(gif, index=k)["duration"] for k in range(3)] == [200, 200, 600]   # the last frame is held
-    gif2 = gan.make_gif([np.zeros((4, 4)), np.ones((4, 4))], tmp_path / "two.gif", hold_last=0)
+    gif2 = grids.make_gif([np.zeros((4, 4)), np.ones((4, 4))], tmp_path / "two.gif", hold_last=0)
     assert iio.imread(gif2, index=None).shape[0] == 2
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda p: gan.save_grid(np.zeros((2, 8, 8)), p / "g.jpg"), "must end in .png"),
-    (lambda p: gan.save_grid(np.zeros((2, 8, 8)), p / "g.png", scale=0), "scale"),
-    (lambda p: gan.save_grid(np.zeros((2, 8, 8, 2)), p / "g.png"), "shape"),
-    (lambda p: gan.make_gif([], p / "x.gif"), "at least one frame"),
-    (lambda p: gan.make_gif([np.zeros((4, 4))], p / "x.png"), "must end in .gif"),
-    (lambda p: gan.make_gif([np.zeros((4, 4)), np.zeros((5, 4))], p / "x.gif"), "one shape"),
-    (lambda p: gan.make_gif([np.full((4, 4), 2.0)], p / "x.gif"), "uint8 or floats in"),
-    (lambda p: gan.make_gif([p / "missing.png"], p / "x.gif"), "no file"),
-    (lambda p: gan.make_gif([np.zeros((4, 4))], p / "x.gif", fps=0), "fps"),
-    (lambda p: gan.epoch_grids(p / "nowhere"), "does not exist"),
+    (lambda p: grids.save_grid(np.zeros((2, 8, 8)), p / "g.jpg"), "must end in .png"),
+    (lambda p: grids.save_grid(np.zeros((2, 8, 8)), p / "g.png", scale=0), "scale"),
+    (lambda p: grids.save_grid(np.zeros((2, 8, 8, 2)), p / "g.png"), "shape"),
+    (lambda p: grids.make_gif([], p / "x.gif"), "at least one frame"),
+    (lambda p: grids.make_gif([np.zeros((4, 4))], p / "x.png"), "must end in .gif"),
+    (lambda p: grids.make_gif([np.zeros((4, 4)), np.zeros((5, 4))], p / "x.gif"), "one shape"),
+    (lambda p: grids.make_gif([np.full((4, 4), 2.0)], p / "x.gif"), r"outside \(0, 1\)"),
+    (lambda p: grids.make_gif([p / "missing.png"], p / "x.gif"), "no file"),
+    (lambda p: grids.make_gif([np.zeros((4, 4))], p / "x.gif", fps=0), "fps"),
+    (lambda p: grids.epoch_grids(p / "nowhere"), "does not exist"),
 ])
 def test_grid_and_gif_bad_input(tmp_path, call, message):
     with pytest.raises(ValueError, match=message):
@@ -149,7 +150,7 @@ def test_checkpoint_save_then_new_objects_restore_the_same_weights_and_epoch(tmp
         with tf.GradientTape() as tape:
             loss = tf.reduce_mean(tf.square(g(tf.random.normal((16, 4)), training=True) - 1.0))
         opt.apply_gradients(zip(tape.gradient(loss, g.trainable_variables), g.trainable_variables))
-    ckpt = gan.Checkpoints(tmp_path / "ck", every=2, max_to_keep=2, generator=g, discriminator=d, optimizer=opt)
+    ckpt = checkpoints.Checkpoints(tmp_path / "ck", every=2, max_to_keep=2, generator=g, discriminator=d, optimizer=opt)
     assert ckpt.restore() == 0 and ckpt.history is None
     assert ckpt.save(1) is None                                           # not a multiple of every=2
     for epoch in (2, 4, 6):
@@ -159,7 +160,7 @@ def test_checkpoint_save_then_new_objects_restore_the_same_weights_and_epoch(tmp
 
     g2, d2, opt2 = _models(1)                                             # new objects, other weights
     assert not np.allclose(g2.get_weights()[0], g.get_weights()[0])
-    ckpt2 = gan.Checkpoints(tmp_path / "ck", generator=g2, discriminator=d2, optimizer=opt2)
+    ckpt2 = checkpoints.Checkpoints(tmp_path / "ck", generator=g2, discriminator=d2, optimizer=opt2)
     assert ckpt2.restore() == 7
     assert "Resumed from" in capsys.readouterr().out
     for a, b in zip(g.weights + d.weights + opt.variables, g2.weights + d2.weights + opt2.variables):
@@ -167,9 +168,9 @@ def test_checkpoint_save_then_new_objects_restore_the_same_weights_and_epoch(tmp
     assert int(opt2.iterations.numpy()) == 3
     assert ckpt2.history is None                                          # epoch 7 was saved without history
     ckpt2.save(8, history={"d_loss": [1.0] * 8})
-    ckpt3 = gan.Checkpoints(tmp_path / "ck", generator=g2, discriminator=d2, optimizer=opt2)
+    ckpt3 = checkpoints.Checkpoints(tmp_path / "ck", generator=g2, discriminator=d2, optimizer=opt2)
     assert ckpt3.restore(verbose=False) == 8 and ckpt3.history == {"d_loss": [1.0] * 8}
-    fresh = gan.Checkpoints(tmp_path / "ck", fresh=True, generator=g2, discriminator=d2, optimizer=opt2)
+    fresh = checkpoints.Checkpoints(tmp_path / "ck", fresh=True, generator=g2, discriminator=d2, optimizer=opt2)
     assert fresh.restore(verbose=False) == 0 and not (tmp_path / "ck" / "history.json").exists()
 
 
@@ -178,19 +179,19 @@ def test_checkpoints_bad_input(tmp_path):
 
     g, _, opt = _models(0)
     with pytest.raises(ValueError, match="needs the objects"):
-        gan.Checkpoints(tmp_path)
+        checkpoints.Checkpoints(tmp_path)
     with pytest.raises(ValueError, match="epoch"):
-        gan.Checkpoints(tmp_path, epoch=g)
+        checkpoints.Checkpoints(tmp_path, epoch=g)
     with pytest.raises(ValueError, match="something TensorFlow can checkpoint"):
-        gan.Checkpoints(tmp_path, weights=np.zeros(3))
+        checkpoints.Checkpoints(tmp_path, weights=np.zeros(3))
     with pytest.raises(ValueError, match="every"):
-        gan.Checkpoints(tmp_path, every=0, generator=g)
+        checkpoints.Checkpoints(tmp_path, every=0, generator=g)
     with pytest.raises(ValueError, match="folder must be a path"):
-        gan.Checkpoints(None, generator=g)
+        checkpoints.Checkpoints(None, generator=g)
     unbuilt = keras.optimizers.Adam()
     with pytest.raises(ValueError, match="not built yet.*build"):
-        gan.Checkpoints(tmp_path, generator=g, optimizer=unbuilt).restore()
-    ckpt = gan.Checkpoints(tmp_path, generator=g, optimizer=opt)
+        checkpoints.Checkpoints(tmp_path, generator=g, optimizer=unbuilt).restore()
+    ckpt = checkpoints.Checkpoints(tmp_path, generator=g, optimizer=opt)
     with pytest.raises(ValueError, match="epoch must be"):
         ckpt.save(-1)
     with pytest.raises(ValueError, match="history must be a dict"):
@@ -201,25 +202,25 @@ def test_checkpoint_restore_refuses_a_mismatched_model(tmp_path):
     import keras
 
     g, _, _ = _models(0)
-    gan.Checkpoints(tmp_path, generator=g).save(1)
+    checkpoints.Checkpoints(tmp_path, generator=g).save(1)
     other = keras.Sequential([keras.Input((4,)), keras.layers.Dense(5)])
     # TensorFlow's own error names the shapes that do not match (the saved Dense(8) against Dense(5)).
     with pytest.raises(ValueError, match=r"incompatible tensor with shape \(4, 8\).*variable with shape \(4, 5\)"):
-        gan.Checkpoints(tmp_path, generator=other).restore(verbose=False)
+        checkpoints.Checkpoints(tmp_path, generator=other).restore(verbose=False)
 
 
 # --- samples ---------------------------------------------------------------------------------------
 def test_save_and_load_samples(tmp_path):
     images = np.linspace(-1, 1, 5 * 28 * 28, dtype="float32").reshape(5, 28, 28, 1)
-    path = gan.save_samples(images, tmp_path / "s" / "samples.npz", labels=[0, 1, 2, 3, 9])
-    x, y = gan.load_samples(path)
+    path = samples.save_samples(images, tmp_path / "s" / "samples.npz", labels=[0, 1, 2, 3, 9])
+    x, y = samples.load_samples(path)
     assert x.dtype == np.uint8 and x.shape == (5, 28, 28) and x.min() == 0 and x.max() == 255
     assert y.tolist() == [0, 1, 2, 3, 9] and y.dtype == np.int64
     with np.load(path) as f:
         assert sorted(f.files) == ["images", "labels"]
-    x2, y2 = gan.load_samples(gan.save_samples(np.zeros((2, 28, 28), np.uint8), tmp_path / "u.npz"))
+    x2, y2 = samples.load_samples(samples.save_samples(np.zeros((2, 28, 28), np.uint8), tmp_path / "u.npz"))
     assert y2 is None and x2.shape == (2, 28, 28)
-    np.testing.assert_array_equal(gan.to_uint8(np.array([[[0.0, 0.5, 1.0]]])), [[[0, 128, 255]]])
+    np.testing.assert_array_equal(to_uint8(np.array([[[0.0, 0.5, 1.0]]])), [[[0, 128, 255]]])
 
 
 @pytest.mark.parametrize("images, kwargs, message", [
@@ -230,21 +231,19 @@ def test_save_and_load_samples(tmp_path):
 ])
 def test_save_samples_bad_input(tmp_path, images, kwargs, message):
     with pytest.raises(ValueError, match=message):
-        gan.save_samples(images, tmp_path / "s.npz", **kwargs)
+        samples.save_samples(images, tmp_path / "s.npz", **kwargs)
 
 
 def test_samples_paths_are_checked(tmp_path):
     with pytest.raises(ValueError, match="must end in .npz"):
-        gan.save_samples(np.zeros((1, 4, 4)), tmp_path / "s.npy")
+        samples.save_samples(np.zeros((1, 4, 4)), tmp_path / "s.npy")
     # one kind of failure, one exception type: a missing file is FileNotFoundError here as in
-    # utils.judge.score_file and utils.storage.load_model; a damaged one is ValueError everywhere
+    # utils.storage.load_model and utils.data's sample; a damaged one is ValueError everywhere
     with pytest.raises(FileNotFoundError, match="no samples file"):
-        gan.load_samples(tmp_path / "none.npz")
-    with pytest.raises(FileNotFoundError, match="no samples file"):
-        judge.score_file(tmp_path / "none.npz")
+        samples.load_samples(tmp_path / "none.npz")
     np.savez(tmp_path / "other.npz", x=np.zeros(2))
     with pytest.raises(ValueError, match="no 'images' array"):
-        gan.load_samples(tmp_path / "other.npz")
+        samples.load_samples(tmp_path / "other.npz")
 
 
 # --- latent interpolation ------------------------------------------------------------------------
@@ -253,16 +252,16 @@ def test_interpolate_linear_and_slerp():
     a, b = rng.normal(size=100), rng.normal(size=100)
     ts = np.linspace(0, 1, 7)
     for method in ("linear", "slerp"):
-        path = gan.interpolate(a, b, ts, method=method)
+        path = latent.interpolate(a, b, ts, method=method)
         assert path.shape == (7, 100) and path.dtype == np.float32
         np.testing.assert_allclose(path[0], a, rtol=1e-5, atol=1e-5)
         np.testing.assert_allclose(path[-1], b, rtol=1e-5, atol=1e-5)
-    lin, sl = (np.linalg.norm(gan.interpolate(a, b, 0.5, method=m)[0]) for m in ("linear", "slerp"))
+    lin, sl = (np.linalg.norm(latent.interpolate(a, b, 0.5, method=m)[0]) for m in ("linear", "slerp"))
     assert lin < 0.8 * min(np.linalg.norm(a), np.linalg.norm(b))   # the midpoint of the line is short ...
     assert sl == pytest.approx((np.linalg.norm(a) + np.linalg.norm(b)) / 2, rel=0.05)  # ... slerp keeps the length
     u, v = np.array([1.0, 0.0]), np.array([0.0, 1.0])
-    np.testing.assert_allclose(gan.interpolate(u, v, 0.5)[0], [math.sqrt(0.5)] * 2, rtol=1e-6)
-    np.testing.assert_allclose(gan.interpolate(u, u, [0.3])[0], u)       # same direction: no division by zero
+    np.testing.assert_allclose(latent.interpolate(u, v, 0.5)[0], [math.sqrt(0.5)] * 2, rtol=1e-6)
+    np.testing.assert_allclose(latent.interpolate(u, u, [0.3])[0], u)       # same direction: no division by zero
 
 
 @pytest.mark.parametrize("z0, z1, t, kwargs, message", [
@@ -273,14 +272,14 @@ def test_interpolate_linear_and_slerp():
 ])
 def test_interpolate_bad_input(z0, z1, t, kwargs, message):
     with pytest.raises(ValueError, match=message):
-        gan.interpolate(z0, z1, t, **kwargs)
+        latent.interpolate(z0, z1, t, **kwargs)
 
 
 # --- the toy view ------------------------------------------------------------------------------
 def test_toy_view_draws_and_records(capsys):
     x = np.linspace(-4, 4, 101)
     p = np.exp(-x ** 2 / 2) / math.sqrt(2 * math.pi)
-    png = toy.toy_png(x, p, np.random.default_rng(0).normal(size=500), np.full(101, 0.5),
+    png = toy._toy_png(x, p, np.random.default_rng(0).normal(size=500), np.full(101, 0.5),
                       {"step": [0, 10], "d_loss": [1.4, 1.3]}, title="t", steps=100)
     width, height = _png_size(png)
     assert width > 2 * height
@@ -305,7 +304,7 @@ _X = np.linspace(0, 1, 3)
 ])
 def test_toy_png_bad_input(args, message):
     with pytest.raises(ValueError, match=message):
-        toy.toy_png(*args)
+        toy._toy_png(*args)
 
 
 def test_views_reject_a_wrong_output():
@@ -319,15 +318,15 @@ def test_views_draw_into_an_output_widget():
     view = toy.ToyView(np.linspace(0, 1, 5), np.ones(5), output=out)
     view.update(1, np.full(10, 0.5), np.full(5, 0.5), {"d_loss": 1.0})
     assert view._screen.image.value[:4] == b"\x89PNG"
-    live = gan.LiveView(2, 1, lambda: np.zeros((4, 8, 8)), output=out)
-    live.update(1, {"d_loss": 1.0})
-    live.close()
-    assert live._screen.image.value[:4] == b"\x89PNG"
+    gan_view = live.LiveView(2, 1, lambda: np.zeros((4, 8, 8)), output=out)
+    gan_view.update(1, {"d_loss": 1.0})
+    gan_view.close()
+    assert gan_view._screen.image.value[:4] == b"\x89PNG"
 
 
 def test_history_json_is_plain(tmp_path):
     g, _, _ = _models(0)
-    ckpt = gan.Checkpoints(tmp_path, generator=g)
+    ckpt = checkpoints.Checkpoints(tmp_path, generator=g)
     ckpt.save(3, history={"a": [1.0, 2.0, 3.0]})
     saved = json.loads((tmp_path / "history.json").read_text())
     assert saved == {"epoch": 3, "history": {"a": [1.0, 2.0, 3.0]}}
@@ -378,24 +377,24 @@ def _tiny_gan():
 
 def test_fit_stops_resumes_and_continues_where_it_stopped(tmp_path, capsys):
     model, data = _tiny_gan()
-    grids = tmp_path / "grids"
+    grid_dir = tmp_path / "grids"
     sample = lambda: np.zeros((4, 28, 28), "float32")
     first = gan.fit(model, data, 4, sample_fn=sample, metrics_fn=lambda images: {"mean": float(np.mean(images))},
-                    checkpoint_dir=tmp_path / "ck", every=1, grid_dir=grids, stop_after=2)
+                    checkpoint_dir=tmp_path / "ck", every=1, grid_dir=grid_dir, stop_after=2)
     assert first.last_epoch == 2 and int(model.g_optimizer.iterations.numpy()) == 10     # 2 epochs of 5 batches
     assert set(first.history) == {"d_loss", "g_loss", "step", "mean", "seconds"} and len(first.history["d_loss"]) == 2
     assert "Stopped after epoch 2" in capsys.readouterr().out
     weights = [w.numpy().copy() for w in model.generator.weights]
 
     again, _ = _tiny_gan()                                     # new models: everything comes from the checkpoint
-    second = gan.fit(again, data, 4, sample_fn=sample, checkpoint_dir=tmp_path / "ck", grid_dir=grids)
+    second = gan.fit(again, data, 4, sample_fn=sample, checkpoint_dir=tmp_path / "ck", grid_dir=grid_dir)
     assert second.initial_epoch == 2 and second.last_epoch == 4
     assert int(again.g_optimizer.iterations.numpy()) == 20 and int(again.d_optimizer.iterations.numpy()) == 20
     assert second.history["d_loss"][:2] == first.history["d_loss"]                       # the curves go on
-    assert len(second.history["d_loss"]) == 4 and len(gan.epoch_grids(grids)) == 4
+    assert len(second.history["d_loss"]) == 4 and len(grids.epoch_grids(grid_dir)) == 4
     assert not all(np.array_equal(a, b.numpy()) for a, b in zip(weights, again.generator.weights))   # it trained on
     restored, _ = _tiny_gan()
-    assert gan.Checkpoints(tmp_path / "ck", generator=restored.generator).restore() == 4  # the last epoch is saved
+    assert checkpoints.Checkpoints(tmp_path / "ck", generator=restored.generator).restore() == 4  # the last epoch is saved
 
 
 def test_fit_epoch_logs_are_epoch_means_of_the_train_steps():

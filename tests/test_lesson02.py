@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import utils
-from utils import cnn, exercises
+from utils import cnn, exercises, live, viz
 
 
 @pytest.fixture
@@ -67,8 +67,9 @@ def test_noise_is_seeded_and_clipped(digit):
     (np.zeros((2, 28, 28)), {}, r"one image.*\(2, 28, 28\)"),
     (np.zeros(28), {}, "one image"),
     (np.full((28, 28), 2.0), {}, r"\[0, 1\]"),
-    (np.full((28, 28), np.nan), {}, r"finite values in \[0, 1\]"),
-    (np.zeros((28, 28), np.int16), {}, "uint8"),
+    (np.full((28, 28), np.nan), {}, "NaN"),
+    (np.full((28, 28), 300, np.int16), {}, r"outside \(0, 255\)"),
+    (np.full((28, 28), -0.5), {}, r"outside \(0, 1\)"),
     (np.zeros((28, 28)), {"noise": -0.1}, "noise must be"),
     (np.zeros((28, 28)), {"noise": float("inf")}, "noise must be"),
     (np.zeros((28, 28)), {"shift": 3}, r"shift must be a pair"),
@@ -94,26 +95,26 @@ def test_live_curves_records_and_prints_outside_a_notebook(capsys):
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
     model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     x, y = np.random.default_rng(0).normal(size=(32, 4)), np.arange(32) % 2
-    callback = cnn.live_curves()
+    callback = live.live_curves()
     model.fit(x, y, batch_size=8, epochs=2, validation_data=(x, y), callbacks=[callback], verbose=0)
     assert len(callback.history["loss"]) == 2 and len(callback.history["val_accuracy"]) == 2
     out = capsys.readouterr().out
     assert "epoch 1/2" in out and "epoch 2/2" in out and "val_accuracy" in out
-    png = cnn._curves_png(callback.history, ("loss", "accuracy"), "t", 2)
+    png = callback._png()                                   # one renderer for both live views (utils.live)
     assert png[:4] == b"\x89PNG"
 
 
 def test_plots_and_their_bad_input():
     matrix = np.diag(np.full(10, 90)) + 1
-    ax = cnn.plot_confusion_matrix(matrix)
+    ax = viz.plot_confusion_matrix(matrix)
     assert ax.get_xlabel() == "predicted digit" and ax.get_ylabel() == "true digit"
     with pytest.raises(ValueError, match="square"):
-        cnn.plot_confusion_matrix(np.zeros((3, 4)))
+        viz.plot_confusion_matrix(np.zeros((3, 4)))
     fig, ax = plt.subplots()
-    cnn.plot_probabilities(ax, np.eye(10)[3], true=3)
+    viz.plot_probabilities(ax, np.eye(10)[3], true=3)
     assert "prediction: 3" in ax.get_title()
     with pytest.raises(ValueError, match="10 probabilities"):
-        cnn.plot_probabilities(ax, np.ones(9) / 9)
+        viz.plot_probabilities(ax, np.ones(9) / 9)
     plt.close("all")
 
 

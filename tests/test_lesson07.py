@@ -48,15 +48,13 @@ def test_paste_row_bad_input(images, labels, message):
 
 # --- per-class accuracy of the judge ------------------------------------------------------------------
 def test_per_class_accuracy_counts_each_digit_and_gives_nan_for_missing(monkeypatch):
-    from utils import judge
-
     probs = np.eye(10)[[0, 0, 1, 2, 2, 2]]                      # the judge reads 0 0 1 2 2 2
-    monkeypatch.setattr(judge, "predict_proba", lambda x, j=None, v=None: probs)
-    acc = judge.per_class_accuracy(np.zeros((6, 28, 28), "uint8"), [0, 1, 1, 2, 2, 3], judge=object())
+    monkeypatch.setattr(cgan, "predict_proba", lambda x, j=None, v=None: probs)
+    acc = cgan.per_class_accuracy(np.zeros((6, 28, 28), "uint8"), [0, 1, 1, 2, 2, 3], judge=object())
     np.testing.assert_allclose(acc[:4], [1.0, 0.5, 1.0, 0.0])
     assert np.isnan(acc[4:]).all()
     with pytest.raises(ValueError, match="labels must have shape"):
-        judge.per_class_accuracy(np.zeros((6, 28, 28), "uint8"), [0, 1], judge=object())
+        cgan.per_class_accuracy(np.zeros((6, 28, 28), "uint8"), [0, 1], judge=object())
 
 
 # --- checkers -----------------------------------------------------------------------------------------

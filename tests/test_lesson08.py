@@ -3,14 +3,14 @@ and the checkers, checked against TensorFlow."""
 import numpy as np
 import pytest
 
-from utils import conv, exercises
+from utils import conv, exercises, transposed
 
 tf = pytest.importorskip("tensorflow")
 rng = np.random.default_rng(7)
 
 
 def _tf_transpose(x, w, s, p, a):
-    o = conv.transposed_output_size(x.shape[0], w.shape[0], s, p, a)
+    o = transposed.transposed_output_size(x.shape[0], w.shape[0], s, p, a)
     return tf.nn.conv2d_transpose(x[None, :, :, None], w[:, :, None, None], output_shape=[1, o, o, 1], strides=s,
                                   padding=[[0, 0], [p, p], [p, p], [0, 0]]).numpy()[0, :, :, 0]
 
@@ -19,7 +19,7 @@ def _tf_transpose(x, w, s, p, a):
                                            (4, 5, 2, 2, 1), (2, 2, 3, 0, 2), (3, 1, 2, 0, 0)])
 def test_conv_transpose2d_matches_tensorflow(i, k, s, p, a):
     x, w = rng.normal(size=(i, i)), rng.normal(size=(k, k))
-    np.testing.assert_allclose(conv.conv_transpose2d(x, w, stride=s, padding=p, output_padding=a),
+    np.testing.assert_allclose(transposed.conv_transpose2d(x, w, stride=s, padding=p, output_padding=a),
                                _tf_transpose(x, w, s, p, a), rtol=1e-5, atol=1e-6)
 
 
@@ -29,7 +29,7 @@ def test_conv_transpose2d_is_the_transposed_matrix():
         C = conv.conv_matrix(w, shape, stride)
         oh, ow = conv.output_size(shape[0], 3, stride), conv.output_size(shape[1], 3, stride)
         y = rng.normal(size=(oh, ow))
-        full = conv.conv_transpose2d(y, w, stride=stride)
+        full = transposed.conv_transpose2d(y, w, stride=stride)
         np.testing.assert_allclose(full[:shape[0], :shape[1]], (C.T @ y.ravel()).reshape(shape), atol=1e-12)
 
 
@@ -45,10 +45,10 @@ def test_transposed_output_size_over_a_grid_matches_keras():
                     # s(i - 1) + max(k, s), which is a = 0 only when k >= s.
                     layer = keras.layers.Conv2DTranspose(1, k, strides=s, padding="valid", output_padding=a or None)
                     got = layer(np.zeros((1, i, i, 1), "float32")).shape[1]
-                    expected = conv.transposed_output_size(i, k, s, 0, a or None)   # None: Keras' default
+                    expected = transposed.transposed_output_size(i, k, s, 0, a or None)   # None: Keras' default
                     assert expected == got, (i, k, s, a)
                     if a == 0 and k < s:
-                        assert got != conv.transposed_output_size(i, k, s, 0, 0), "None differs from a = 0 when k < s"
+                        assert got != transposed.transposed_output_size(i, k, s, 0, 0), "None differs from a = 0 when k < s"
                     checked += 1
     assert checked == 3 * 4 * (1 + 2 + 3)
 
@@ -59,41 +59,41 @@ def test_transposed_output_size_over_a_grid_matches_keras():
 ])
 def test_transposed_output_size_bad_input(args, message):
     with pytest.raises(ValueError, match=message):
-        conv.transposed_output_size(*args)
+        transposed.transposed_output_size(*args)
 
 
 def test_overlap_counts_even_exactly_when_k_is_a_multiple_of_s():
-    np.testing.assert_array_equal(conv.overlap_counts(5, 3, 2), [1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1])
+    np.testing.assert_array_equal(transposed.overlap_counts(5, 3, 2), [1, 1, 2, 1, 2, 1, 2, 1, 2, 1, 1])
     for k in range(1, 8):
         for s in range(1, 4):
-            middle = conv.overlap_counts(12, k, s)[k:-k]
+            middle = transposed.overlap_counts(12, k, s)[k:-k]
             assert (middle.min() == middle.max()) == (k % s == 0), (k, s)
-    ones = conv.conv_transpose2d(np.ones((4, 4)), np.ones((3, 3)), stride=2)
-    np.testing.assert_array_equal(ones, np.outer(conv.overlap_counts(4, 3, 2), conv.overlap_counts(4, 3, 2)))
+    ones = transposed.conv_transpose2d(np.ones((4, 4)), np.ones((3, 3)), stride=2)
+    np.testing.assert_array_equal(ones, np.outer(transposed.overlap_counts(4, 3, 2), transposed.overlap_counts(4, 3, 2)))
     with pytest.raises(ValueError, match="stride s"):
-        conv.overlap_counts(4, 3, 0)
+        transposed.overlap_counts(4, 3, 0)
 
 
 def test_upsampling_pattern():
-    for method in conv.UPSAMPLING_METHODS:
+    for method in transposed.UPSAMPLING_METHODS:
         for k, s, layers in [(3, 2, 1), (4, 2, 2), (3, 3, 2)]:
-            pattern = conv.upsampling_pattern(k, s, layers, method)
+            pattern = transposed.upsampling_pattern(k, s, layers, method)
             assert pattern.shape == (6 * s ** layers,) * 2 and pattern.max() == pytest.approx(1.0)
     middle = lambda p: p[8:-8, 8:-8]
-    uneven = middle(conv.upsampling_pattern(3, 2, 2, "transposed convolution"))
+    uneven = middle(transposed.upsampling_pattern(3, 2, 2, "transposed convolution"))
     assert uneven.min() < 0.5 * uneven.max()                          # checkerboard
     # One layer against TensorFlow: the centre of a stride-2 transposed convolution of ones ...
-    counts = conv.overlap_counts(6, 3, 2)
-    np.testing.assert_allclose(conv.upsampling_pattern(3, 2, 1, "transposed convolution", n=6),
+    counts = transposed.overlap_counts(6, 3, 2)
+    np.testing.assert_allclose(transposed.upsampling_pattern(3, 2, 1, "transposed convolution", n=6),
                                np.outer(counts, counts)[:12, :12] / 4)
     # ... and nearest-neighbour resizing, then a 'same' convolution with ones, normalised.
     up = tf.image.resize(tf.ones((1, 6, 6, 1)), (12, 12), method="nearest")
     same = tf.nn.conv2d(up, tf.ones((3, 3, 1, 1)), strides=1, padding="SAME").numpy()[0, :, :, 0]
-    np.testing.assert_allclose(conv.upsampling_pattern(3, 2, 1, "resize, then convolve", n=6), same / same.max())
+    np.testing.assert_allclose(transposed.upsampling_pattern(3, 2, 1, "resize, then convolve", n=6), same / same.max())
     with pytest.raises(ValueError, match="method must be one of"):
-        conv.upsampling_pattern(3, 2, 1, "bilinear")
+        transposed.upsampling_pattern(3, 2, 1, "bilinear")
     with pytest.raises(ValueError, match="at most 512"):
-        conv.upsampling_pattern(3, 4, 5)
+        transposed.upsampling_pattern(3, 4, 5)
 
 
 def test_ex08_checkers(capsys):
@@ -129,8 +129,8 @@ def test_keras_default_output_padding_is_not_a_zero():
     import keras
 
     got = keras.layers.Conv2DTranspose(1, 1, strides=2)(np.zeros((1, 3, 3, 1), "float32")).shape[1]
-    assert got == 6 == conv.transposed_output_size(3, 1, 2, 0, None)
-    assert conv.transposed_output_size(3, 1, 2, 0, 0) == 5
-    assert conv.transposed_output_size(3, 3, 2, 0, None) == conv.transposed_output_size(3, 3, 2, 0, 0) == 7
+    assert got == 6 == transposed.transposed_output_size(3, 1, 2, 0, None)
+    assert transposed.transposed_output_size(3, 1, 2, 0, 0) == 5
+    assert transposed.transposed_output_size(3, 3, 2, 0, None) == transposed.transposed_output_size(3, 3, 2, 0, 0) == 7
     with pytest.raises(ValueError, match="output_padding=None"):
-        conv.transposed_output_size(3, 3, 2, 1, None)
+        transposed.transposed_output_size(3, 3, 2, 1, None)

@@ -1,21 +1,19 @@
-"""Lesson 09 (ACGAN): diversity within each class (utils.judge) and the checkers."""
+"""Lesson 09 (ACGAN): diversity within each class (utils.acgan) and the checkers."""
 import numpy as np
 import pytest
 
-from utils import exercises
+from utils import acgan, exercises
 
 
 # --- lesson 09: diversity within each class -------------------------------------------------------------
 def test_within_class_diversity(monkeypatch):
-    from utils import judge
-
     feats = np.array([[0.0, 0.0], [3.0, 4.0], [1.0, 1.0], [1.0, 1.0], [9.0, 9.0]])
-    monkeypatch.setattr(judge, "features", lambda x, j=None, v=None: feats)
-    div = judge.within_class_diversity(np.zeros((5, 28, 28), "uint8"), [0, 0, 1, 1, 2], judge=object())
+    monkeypatch.setattr(acgan, "features", lambda x, j=None, v=None: feats)
+    div = acgan.within_class_diversity(np.zeros((5, 28, 28), "uint8"), [0, 0, 1, 1, 2], judge=object())
     np.testing.assert_allclose(div[:2], [5.0, 0.0])          # two images 5 apart; two identical ones
     assert np.isnan(div[2:]).all()                            # one image of 2, none of 3-9
     with pytest.raises(ValueError, match="labels must be digits"):
-        judge.within_class_diversity(np.zeros((5, 28, 28), "uint8"), [0, 0, 1, 1, 12], judge=object())
+        acgan.within_class_diversity(np.zeros((5, 28, 28), "uint8"), [0, 0, 1, 1, 12], judge=object())
 
 
 # --- exercise 1: the class loss -------------------------------------------------------------------------

@@ -95,3 +95,40 @@ def test_the_parser_reads_the_usual_forms():
     assert lessons_named("Used by :class:`LiveView` (every GAN lesson).") is None
     assert lessons_named("Used by lessons 06, 07 and 10.") == {"06", "07", "10"}
     assert lessons_named("No note here.") is None
+
+
+# --- utils cut by concern: each module is shared, or one lesson's own ------------------------------------
+# One lesson's own module holds what that lesson alone calls (a later lesson may reuse it, as lesson 08
+# reuses lesson 01's conv2d). A shared module holds only what two or more lessons call, directly or
+# through another utils module (LiveView: lesson 06 by hand, 07, 09 and 10 through utils.gan.fit).
+LESSON_MODULES = {"browse": "00", "conv": "01", "cnn": "02", "rnn": "04", "toy": "05", "cgan": "07", "transposed": "08",
+                  "acgan": "09"}
+TOOLING = {"checks", "storage", "settings", "course"}   # the package's own tools: argument checks, files, setup, links
+UTILS_CODE = {p.stem: p.read_text(encoding="utf-8") for p in (ROOT / "utils").glob("*.py")}
+
+
+def _used_by_other_modules(short: str, name: str) -> set[str]:
+    """The other utils modules whose code names ``name`` (imported from, or called through, ``short``)."""
+    pattern = re.compile(rf"(?:\b{short}\.{name}\b|from \.{short} import [^\n]*\b{name}\b)")
+    return {stem for stem, code in UTILS_CODE.items() if stem != short and pattern.search(code)}
+
+
+def test_every_module_is_shared_or_one_lessons():
+    modules = {m.__name__.removeprefix("utils.") for m in _modules() if not m.__name__.startswith("utils.exercises")}
+    unknown = modules - set(LESSON_MODULES) - TOOLING - {
+        "data", "images", "viz", "live", "grids", "checkpoints", "samples", "latent", "gan", "judge", "metrics"}
+    assert not unknown, f"new modules {sorted(unknown)}: say whether each is shared or one lesson's (LESSON_MODULES)"
+    wrong = []
+    for module, name, _ in CASES:
+        short = module.removeprefix("utils.")
+        if short in TOOLING or short.startswith("exercises"):
+            continue
+        lessons, modules_using = callers(module, name), _used_by_other_modules(short, name)
+        if re.search(rf"(?<!def )(?<![\w.]){name}\(", UTILS_CODE[short]):   # called by its own module's functions
+            modules_using.add(short)
+        if short in LESSON_MODULES:
+            if LESSON_MODULES[short] not in lessons:
+                wrong.append(f"{module}.{name}: in lesson {LESSON_MODULES[short]}'s module, called by {sorted(lessons)}")
+        elif len(lessons) < 2 and not modules_using:
+            wrong.append(f"{module}.{name}: in a shared module, but called only by lessons {sorted(lessons)}")
+    assert not wrong, "move each to its lesson's module, or make it private:\n" + "\n".join(wrong)

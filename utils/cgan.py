@@ -1,13 +1,13 @@
-"""Lesson 07's "write a number": a string of digits as labels for a conditional generator, and the
-generated digits pasted into one row. Every function checks its input and says what was wrong."""
+"""Lesson 07's own plumbing: "write a number" (a string of digits as labels for a conditional
+generator, and the generated digits pasted into one row) and the judge's accuracy per digit.
+Every function checks its input and says what was wrong."""
 from __future__ import annotations
 
 import numpy as np
 
 from . import checks, viz
-from .gan import _value_range
-
-_whole = checks.whole
+from .images import check_value_range
+from .judge import _input, predict_proba
 
 
 GAP = -1  # the label text_to_labels gives a gap between digits
@@ -20,7 +20,7 @@ def text_to_labels(text, *, max_length: int = 40) -> np.ndarray:
     names it. At most ``max_length`` characters (after stripping spaces at both ends). Used by lesson 07."""
     if not isinstance(text, str):
         raise ValueError(f"text must be a string of digits, e.g. '2026' or '555-0199'; got {checks.describe(text)}.")
-    max_length = _whole("max_length", max_length, 1)
+    max_length = checks.whole("max_length", max_length, 1)
     text = text.strip()
     if not text:
         raise ValueError("text is empty: type some digits, e.g. '2026'.")
@@ -42,7 +42,7 @@ def paste_row(images, labels, *, value_range=(-1, 1)) -> np.ndarray:
     """One image row for :func:`text_to_labels`: ``images`` (N, H, W) or (N, H, W, 1), one for each
     label that is not a gap, in order; a gap is a blank of half a digit's width. Returns floats
     (H, total width) in [0, 1], ink bright on black. Used by lesson 07."""
-    value_range = _value_range(value_range)
+    value_range = check_value_range(value_range)
     y = np.asarray(labels) if not isinstance(labels, (str, bytes)) else np.asarray([labels])
     if y.ndim != 1 or y.size == 0 or not np.issubdtype(y.dtype, np.integer) or y.min() < GAP or y.max() > 9:
         raise ValueError(f"labels must be a 1-D array of digits 0-9 and gaps ({GAP}), as text_to_labels "
@@ -64,3 +64,16 @@ def paste_row(images, labels, *, value_range=(-1, 1)) -> np.ndarray:
             parts.append(shown[k])
             k += 1
     return np.concatenate(parts, axis=1).astype("float32")
+
+
+def per_class_accuracy(images, labels, judge=None, value_range=None) -> np.ndarray:
+    """For each digit 0-9, the share of the images labelled with it that the judge reads as it
+    (10 values; NaN for a digit with no images). Lesson 07 shows it as a table and a bar chart.
+    Used by lesson 07."""
+    x = _input(images, value_range)
+    y = checks.labels(labels, len(x), digits=True)
+    right = np.argmax(predict_proba(x, judge), axis=1) == y
+    counts = np.bincount(y, minlength=10)
+    hits = np.bincount(y, weights=right, minlength=10)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, hits / np.maximum(counts, 1), np.nan)

@@ -216,3 +216,23 @@ def callable_or_none(name: str, value, expected: str):
     if value is not None and not callable(value):
         fail(name, expected, value)
     return value
+
+
+def labels(value, n: int, *, name: str = "labels", digits: bool = False) -> np.ndarray:
+    """Class labels as int64 (n,): whole numbers, one per image (``n`` images), and with
+    ``digits=True`` each 0-9. The one label check of the package (``utils.data.as_dataset``,
+    ``utils.samples.save_samples`` and the judge's scores use it)."""
+    n = whole("n", n, 0)
+    what = f"whole numbers{' 0-9' if digits else ''}, one per image, shape ({n},)"
+    if value is None or isinstance(value, (str, bytes)):
+        fail(name, what, value)
+    y = array(name, value, min_size=0, dtype=None, finite=False, expected=what)
+    if y.shape != (n,):
+        raise ValueError(f"{name} must have shape ({n},), one per image; got shape {y.shape}.")
+    if not np.all(np.isfinite(y)) or not np.all(np.mod(y, 1) == 0):
+        raise ValueError(f"{name} must be whole numbers{' 0-9' if digits else ''}; got {describe(value)}"
+                         f"{' with NaN or infinite values' if not np.all(np.isfinite(y)) else ' with fractions'}.")
+    if digits and y.size and (y.min() < 0 or y.max() > 9):
+        raise ValueError(f"{name} must be digits 0-9; got values from {y.min():g} to {y.max():g}.")
+    return y.astype("int64")
+

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from . import checks, storage
+from .images import check_value_range, rescale
 
 SOURCES = ("auto", "keras", "sample")
 SOURCE_VARIABLE = "C2G_DATA"
@@ -57,7 +58,7 @@ def keras_cache_path() -> Path:
     return Path(home) / "datasets" / "mnist.npz"
 
 
-def server_reachable(host: str = MNIST_HOST, port: int = 443, timeout: float = PROBE_SECONDS) -> bool:
+def _server_reachable(host: str = MNIST_HOST, port: int = 443, timeout: float = PROBE_SECONDS) -> bool:
     """True if a TCP connection to ``host:port`` opens within ``timeout`` seconds.
 
     The name lookup runs in a background thread too, so a network that hangs (rather than
@@ -160,7 +161,7 @@ def load_mnist(source: str | None = None):
             print(f"Keras cannot store MNIST in {keras_cache_path().parent} ({problem}; set KERAS_HOME to change "
                   f"that): using the bundled real MNIST sample (5,000 training digits, the full 10,000 test digits).")
             source = "sample"
-        elif keras_cache_path().is_file() or server_reachable():
+        elif keras_cache_path().is_file() or _server_reachable():
             source = "keras"
         else:
             print(
@@ -180,25 +181,20 @@ def last_source() -> str | None:
 
 
 def scale_images(images, value_range=(0, 1)):
-    """uint8 images (0-255) as float32 in ``value_range``: (0, 1) for classifiers, (-1, 1) for GANs.
+    """Images as float32 in ``value_range``: (0, 1) for classifiers, (-1, 1) for GANs.
 
-    Adds a channel axis to (N, H, W) input, giving (N, H, W, 1). Used by lessons 00, 02, 03, 04, 09 and 10.
+    ``images`` are uint8 0-255 as :func:`load_mnist` returns them (other ranges are read by
+    ``utils.images.rescale``'s rule), (N, H, W) or (N, H, W, C); a channel axis is added to
+    (N, H, W), giving (N, H, W, 1). Used by lessons 00, 02, 03, 04, 09 and 10.
     """
     images = checks.array("images", images, min_size=1, dtype=None, finite=False,
                           expected="uint8 pixel values 0-255 (as load_mnist returns them), (N, H, W) or (N, H, W, C)")
-    value_range = tuple(value_range) if isinstance(value_range, (tuple, list)) else value_range
-    if value_range not in VALUE_RANGES:
-        raise ValueError(f"value_range must be (0, 1) or (-1, 1); got {checks.describe(value_range)}.")
-    if images.dtype != np.uint8:
-        raise ValueError(
-            f"images must be uint8 pixel values 0-255 (as load_mnist returns them); got dtype {images.dtype}."
-        )
+    value_range = check_value_range(value_range, allowed=VALUE_RANGES, optional=False)
     if images.ndim == 3:
         images = images[..., None]
     if images.ndim != 4:
         raise ValueError(f"images must have shape (N, H, W) or (N, H, W, C); got {images.shape}.")
-    x = images.astype("float32") / 255.0
-    return x if value_range == (0, 1) else x * 2.0 - 1.0
+    return rescale(images, value_range)
 
 
 def as_dataset(images, labels=None, *, batch_size: int, value_range=(0, 1), shuffle: bool = True,
@@ -218,13 +214,7 @@ def as_dataset(images, labels=None, *, batch_size: int, value_range=(0, 1), shuf
         seed = checks.whole("seed", seed, 0)
     x = scale_images(images, value_range)
     if labels is not None:
-        labels = checks.array("labels", labels, min_size=0, dtype=None, expected=f"whole numbers, one per image ({len(x)},)")
-        if labels.shape != (len(x),):
-            raise ValueError(
-                f"labels must have shape ({len(x)},), one per image; got {labels.shape}."
-            )
-        if not np.all(np.mod(labels, 1) == 0):
-            raise ValueError(f"labels must be whole numbers, one per image; got {checks.describe(labels)} with fractions.")
+        labels = checks.labels(labels, len(x))
         ds = tf.data.Dataset.from_tensor_slices((x, labels.astype("int32")))
     else:
         ds = tf.data.Dataset.from_tensor_slices(x)

@@ -22,7 +22,6 @@ Images may be uint8 (0-255) or floats in [0, 1] or [-1, 1], shaped (N, 28, 28) o
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 import warnings
@@ -31,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from . import checks, storage
+from .images import infer_range, rescale
 
 VERSION = 1  # part of the cache file name: bump it when the architecture or the training changes
 CACHE_VARIABLE = "C2G_CACHE_DIR"
@@ -42,31 +42,19 @@ CHECK_DIGITS = 1000  # test digits a cached judge must still classify ...
 CHECK_ACCURACY = 0.95  # ... at least this well, or it is retrained
 FEATURES_LAYER = "features"
 HELD_OUT = 1000  # the first test digits: not in the Fréchet reference, so a fair "real digits" baseline
-VALUE_RANGES = ((0, 1), (-1, 1), (0, 255))
 
 _judges: dict = {}       # (source, cache file) -> keras.Model, so a process trains or loads once
-_real_stats: dict = {}   # cache file -> (mean, covariance) of the test digits' features
 _extractors: dict = {}   # id(judge) -> (judge, its feature extractor)
 
 
-# --- checking the input ------------------------------------------------------------------------
-def check_images(images, value_range=None) -> np.ndarray:
-    """Images as float32 (N, 28, 28, 1) in [0, 1], the judge's input, or a ``ValueError`` that says
-    what was wrong and what is expected.
-
-    Accepts uint8 (or other whole numbers) 0-255, or floats in [0, 1] or [-1, 1] (any negative
-    value means [-1, 1]), shaped (N, 28, 28) or (N, 28, 28, 1). ``value_range`` forces the range:
-    (0, 1), (-1, 1) or (0, 255). Used by every function of this module.
-    """
+# --- the judge's input -------------------------------------------------------------------------
+def _input(images, value_range=None) -> np.ndarray:
+    """Images as float32 (N, 28, 28, 1) in [0, 1], the judge's input, by ``utils.images.rescale``'s
+    rule: uint8 (or other whole numbers) 0-255, or floats in [0, 1] or [-1, 1], shaped
+    (N, 28, 28) or (N, 28, 28, 1); anything else is a ``ValueError`` that says what is expected."""
     expected = "uint8 0-255 or floats in [0, 1] or [-1, 1], shaped (N, 28, 28) or (N, 28, 28, 1)"
-    if value_range is not None:
-        if isinstance(value_range, (str, bytes)) or np.ndim(value_range) != 1 \
-                or tuple(np.asarray(value_range).tolist()) not in VALUE_RANGES:
-            raise ValueError(f"value_range must be (0, 1), (-1, 1), (0, 255) or None; got {checks.describe(value_range)}.")
-        value_range = tuple(np.asarray(value_range).tolist())
     x = np.asarray(images.numpy() if hasattr(images, "numpy") and not isinstance(images, np.ndarray) else images)
-    if x.dtype == bool or not (np.issubdtype(x.dtype, np.integer) or np.issubdtype(x.dtype, np.floating)):
-        raise ValueError(f"images must be numbers: {expected}; got dtype {x.dtype}.")
+    infer_range(x, value_range)   # numbers, and a known range, before the shape
     if x.ndim == 4 and x.shape[-1] == 1:
         x = x[..., 0]
     if x.ndim == 2 and x.shape == (28, 28):
@@ -74,68 +62,25 @@ def check_images(images, value_range=None) -> np.ndarray:
                          "(use images[None] for a batch of one).")
     if x.ndim != 3 or x.shape[1:] != (28, 28) or x.shape[0] == 0:
         raise ValueError(f"images must be {expected}, with N >= 1; got shape {np.shape(images)}.")
-    integer = np.issubdtype(x.dtype, np.integer)
-    x = x.astype("int64") if integer else x.astype("float32")
-    if not integer and not np.all(np.isfinite(x)):
-        raise ValueError(f"images must not contain NaN or infinite values; got {int(x.size - np.isfinite(x).sum())} "
-                         "of them (did the training diverge?).")
-    low, high = float(x.min()), float(x.max())
-    if value_range is None:
-        if integer:
-            value_range = (0, 255)
-        elif low >= 0:
-            value_range = (0, 1)
-        else:
-            value_range = (-1, 1)
-    slack = 0 if value_range == (0, 255) else 1e-3
-    if low < value_range[0] - slack or high > value_range[1] + slack:
-        hint = ""
-        if high > 1 and value_range != (0, 255):
-            hint = (" (these look like pixel values 0-255: pass value_range=(0, 255), or leave it None)" if integer
-                    else " (pixel values 0-255 should be uint8: use images.astype('uint8'), or divide by 255)")
-        raise ValueError(f"images must be {expected}; got values from {low:g} to {high:g}, "
-                         f"outside {value_range}{hint}.")
-    x = x.astype("float32")
-    if value_range == (0, 255):
-        x = x / 255.0
-    elif value_range == (-1, 1):
-        x = (x + 1.0) / 2.0
-    return np.clip(x, 0.0, 1.0)[..., None]
-
-
-def check_labels(labels, n: int) -> np.ndarray:
-    """Labels as an int array (n,) of digits 0-9, or a ``ValueError`` that says what is expected."""
-    n = checks.whole("n", n, 0)
-    if labels is None or isinstance(labels, (str, bytes)):
-        checks.fail("labels", f"an array of shape ({n},), one digit 0-9 per image", labels)
-    y = np.asarray(labels.numpy() if hasattr(labels, "numpy") and not isinstance(labels, np.ndarray) else labels)
-    if y.shape != (n,):
-        raise ValueError(f"labels must have shape ({n},), one digit 0-9 per image; got shape {y.shape}.")
-    if y.dtype == bool or not np.issubdtype(y.dtype, np.number) or not np.all(np.isfinite(y)) \
-            or not np.all(np.mod(y, 1) == 0):
-        raise ValueError(f"labels must be whole numbers 0-9; got dtype {y.dtype}"
-                         f"{' with NaN or infinite values' if np.issubdtype(y.dtype, np.floating) and not np.all(np.isfinite(y)) else ''}.")
-    if y.min() < 0 or y.max() > 9:
-        raise ValueError(f"labels must be digits 0-9; got values from {y.min()} to {y.max()}.")
-    return y.astype("int64")
+    return rescale(x, (0, 1), value_range=value_range)[..., None]
 
 
 # --- the judge itself ----------------------------------------------------------------------------
-def cache_dir() -> Path:
+def _cache_dir() -> Path:
     """Where the judge is cached: ``$C2G_CACHE_DIR``, else ``~/.cache/conv2gan``."""
     override = os.environ.get(CACHE_VARIABLE, "").strip()
     return Path(override).expanduser() if override else Path.home() / ".cache" / "conv2gan"
 
 
-def cache_path(source: str, folder=None) -> Path:
+def _cache_path(source: str, folder=None) -> Path:
     """The judge's cache file for an MNIST source (``"keras"`` or ``"sample"``)."""
     if not isinstance(source, str) or source not in ("keras", "sample"):
         raise ValueError(f"source must be 'keras' or 'sample'; got {checks.describe(source)}.")
-    folder = cache_dir() if folder is None else checks.path("folder", folder)
+    folder = _cache_dir() if folder is None else checks.path("folder", folder)
     return folder / f"judge-{source}-v{VERSION}.keras"
 
 
-def build_judge():
+def _build_judge():
     """The judge's architecture: three conv layers with batch normalization, ReLU and pooling, a
     128-unit fully connected layer (the features for the Fréchet distance) and a 10-way softmax."""
     import keras
@@ -158,7 +103,7 @@ def build_judge():
     ], name="mnist_judge")
 
 
-def junk_images(n: int, seed: int = SEED) -> np.ndarray:
+def _junk_images(n: int, seed: int = SEED) -> np.ndarray:
     """``n`` uint8 images (n, 28, 28) that are no digit: noise, blobs, flat grey, speckles.
     The judge learns to give them even probabilities (0.1 each), so that its confidence means
     something on images that are not digits yet (a GAN's first steps). ``n`` >= 0."""
@@ -178,7 +123,7 @@ def junk_images(n: int, seed: int = SEED) -> np.ndarray:
             out[i] = rng.uniform(0.0, 1.0)
         else:           # sparse speckles
             out[i] = rng.random((28, 28)) < rng.uniform(0.02, 0.3)
-    return np.round(np.clip(out, 0, 1) * 255).astype("uint8")
+    return rescale(np.clip(out, 0, 1), (0, 255), value_range=(0, 1))
 
 
 def _train(x_train, y_train, *, steps: int = TRAIN_STEPS):
@@ -193,15 +138,15 @@ def _train(x_train, y_train, *, steps: int = TRAIN_STEPS):
         layers.RandomTranslation(0.1, 0.1, fill_mode="constant", seed=SEED + 1),
         layers.RandomZoom(0.1, fill_mode="constant", seed=SEED + 2),
     ])
-    junk = junk_images(int(len(x_train) * JUNK_FRACTION))
-    x = np.concatenate([x_train, junk]).astype("float32")[..., None] / 255.0
+    junk = _junk_images(int(len(x_train) * JUNK_FRACTION))
+    x = rescale(np.concatenate([x_train, junk]), (0, 1))[..., None]
     y = np.concatenate([np.eye(10, dtype="float32")[np.asarray(y_train, "int64")],
                         np.full((len(junk), 10), 0.1, dtype="float32")])
     ds = (tf.data.Dataset.from_tensor_slices((x, y))
           .shuffle(len(x), seed=SEED).repeat().batch(BATCH_SIZE)
           .map(lambda a, b: (augment(a, training=True), b), num_parallel_calls=tf.data.AUTOTUNE)
           .prefetch(tf.data.AUTOTUNE))
-    model = build_judge()
+    model = _build_judge()
     schedule = keras.optimizers.schedules.CosineDecay(2e-4, steps, warmup_target=2e-3,
                                                       warmup_steps=steps // 20)
     model.compile(optimizer=keras.optimizers.Adam(schedule), loss="categorical_crossentropy")
@@ -212,7 +157,7 @@ def _train(x_train, y_train, *, steps: int = TRAIN_STEPS):
 
 
 def _accuracy(model, images, labels) -> float:
-    probs = model.predict(images.astype("float32")[..., None] / 255.0, batch_size=1000, verbose=0)
+    probs = model.predict(rescale(images, (0, 1))[..., None], batch_size=1000, verbose=0)
     return float(np.mean(np.argmax(probs, axis=1) == labels))
 
 
@@ -223,9 +168,9 @@ def _resolve_source(source, folder) -> str:
     source = data._check_source(source)
     if source != "auto":
         return source
-    if data.keras_cache_path().is_file() or cache_path("keras", folder).is_file():
+    if data.keras_cache_path().is_file() or _cache_path("keras", folder).is_file():
         return "keras"
-    if cache_path("sample", folder).is_file():
+    if _cache_path("sample", folder).is_file():
         return "sample"
     data.load_mnist("auto")  # probes the network and says so when it falls back to the sample
     return data.last_source()
@@ -237,7 +182,7 @@ def get_judge(source: str | None = None, *, folder=None, verbose: bool = True):
     ``source`` is the MNIST source to train on: ``"keras"``, ``"sample"``, ``"auto"`` or None
     (``$C2G_DATA``, default ``"auto"``: a cached judge if there is one, else the data at hand).
     Trained once (about a minute on two CPU cores, at least 98.5 % test accuracy either way) and
-    cached in ``folder`` (default :func:`cache_dir`). Used by lessons 06, 07, 09 and 10.
+    cached in ``folder`` (default ``$C2G_CACHE_DIR``, else ``~/.cache/conv2gan``). Used by lessons 06, 07, 09 and 10.
     """
     import keras
 
@@ -247,7 +192,7 @@ def get_judge(source: str | None = None, *, folder=None, verbose: bool = True):
     if folder is not None:
         folder = checks.path("folder", folder)
     source = _resolve_source(source, folder)
-    path = cache_path(source, folder)
+    path = _cache_path(source, folder)
     key = (source, str(path))
     if key in _judges:
         return _judges[key]
@@ -312,7 +257,7 @@ def _run(model, x, batch_size: int = 500) -> np.ndarray:
 def predict_proba(images, judge=None, value_range=None) -> np.ndarray:
     """The judge's probabilities (N, 10) for each image being each digit.
     Used by lessons 06, 07, 09 and 10."""
-    x = check_images(images, value_range)
+    x = _input(images, value_range)
     judge = _judge(judge)
     return _run(judge, x)
 
@@ -321,219 +266,15 @@ def features(images, judge=None, value_range=None) -> np.ndarray:
     """The judge's 128 features (N, 128) of each image: the input of its last layer. Used by lesson 06."""
     import keras
 
-    x = check_images(images, value_range)
+    x = _input(images, value_range)
     judge = _judge(judge)
     if id(judge) not in _extractors:
         _extractors[id(judge)] = (judge, keras.Model(judge.inputs[0], judge.get_layer(FEATURES_LAYER).output))
     return _run(_extractors[id(judge)][1], x)
 
 
-def label_accuracy(images, labels, judge=None, value_range=None) -> float:
-    """The share of images the judge reads as their label (for conditional models: did the model
-    draw the digit it was asked for?). Used by lessons 07 and 09."""
-    x = check_images(images, value_range)
-    y = check_labels(labels, len(x))
-    return float(np.mean(np.argmax(predict_proba(x, judge), axis=1) == y))
 
 
-def per_class_accuracy(images, labels, judge=None, value_range=None) -> np.ndarray:
-    """For each digit 0-9, the share of the images labelled with it that the judge reads as it
-    (10 values; NaN for a digit with no images). Lesson 07 shows it as a table and a bar chart.
-    Used by lesson 07."""
-    x = check_images(images, value_range)
-    y = check_labels(labels, len(x))
-    right = np.argmax(predict_proba(x, judge), axis=1) == y
-    counts = np.bincount(y, minlength=10)
-    hits = np.bincount(y, weights=right, minlength=10)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(counts > 0, hits / np.maximum(counts, 1), np.nan)
-
-
-def within_class_diversity(images, labels, judge=None, value_range=None) -> np.ndarray:
-    """For each digit 0-9, the mean distance between the judge's features of two different images
-    with that label: 0 when every image of a digit is the same (collapse within a class), larger
-    for more varied ones. NaN for a digit with fewer than 2 images. Compare only sets scored by the
-    same judge, e.g. real test digits against samples. Used by lesson 09."""
-    x = check_images(images, value_range)
-    y = check_labels(labels, len(x))
-    feats = features(x, judge)
-    result = np.full(10, np.nan)
-    for digit in range(10):
-        f = feats[y == digit]
-        if len(f) >= 2:
-            squares = (f ** 2).sum(axis=1)
-            dist = np.sqrt(np.maximum(squares[:, None] + squares[None] - 2 * f @ f.T, 0))
-            result[digit] = dist.sum() / (len(f) * (len(f) - 1))   # the diagonal is 0
-    return result
-
-
-def class_histogram(images, judge=None, value_range=None) -> np.ndarray:
-    """How many images the judge reads as each digit 0-9 (10 counts)."""
-    return np.bincount(np.argmax(predict_proba(images, judge, value_range), axis=1), minlength=10)
-
-
-def class_coverage(images, judge=None, value_range=None, min_fraction: float = 0.1) -> float:
-    """The share of the ten digits present among the images: a digit counts when the judge reads
-    at least ``min_fraction`` of an even share (N / 10) of the images as it. 1.0: all ten are
-    there; 0.1: one digit only (mode collapse)."""
-    min_fraction = checks.number("min_fraction", min_fraction)
-    if not 0 < min_fraction <= 1:
-        raise ValueError(f"min_fraction must be in (0, 1]; got {min_fraction!r}.")
-    counts = class_histogram(images, judge, value_range)
-    return float(np.mean(counts >= max(1.0, min_fraction * counts.sum() / 10)))
-
-
-def mean_confidence(images, judge=None, value_range=None) -> float:
-    """The judge's mean top probability: near 1 when it recognises the digits at once.
-    Used by lessons 07, 09 and 10."""
-    return float(np.mean(np.max(predict_proba(images, judge, value_range), axis=1)))
-
-
-def feature_stats(feats):
-    """Mean (D,) and covariance (D, D) of features (N, D), N >= 2, all finite."""
-    feats = checks.array("features", feats, finite=False, min_size=0, expected="features (N, D) with N >= 2")
-    if feats.ndim != 2 or len(feats) < 2:
-        raise ValueError(f"features must be (N, D) with N >= 2; got shape {feats.shape}.")
-    if not np.all(np.isfinite(feats)):
-        raise ValueError(f"features must be finite numbers; got {int(feats.size - np.isfinite(feats).sum())} NaN or "
-                         "infinite values (from images with NaN, or a judge that diverged?).")
-    return feats.mean(axis=0), np.cov(feats, rowvar=False)
-
-
-def frechet_distance_from_stats(mu1, cov1, mu2, cov2) -> float:
-    """The Fréchet distance between two Gaussians N(mu1, cov1) and N(mu2, cov2):
-    ``|mu1 - mu2|^2 + tr(cov1 + cov2 - 2 (cov1^1/2 cov2 cov1^1/2)^1/2)``, the formula of FID.
-
-    Means (D,) and covariances (D, D) of one D, finite; a covariance must be symmetric and
-    positive semi-definite (up to rounding). Returns a number >= 0. Used by lesson 06."""
-    mu1, mu2 = (np.atleast_1d(checks.array(n, v, min_size=1, expected="a mean vector (D,) of finite numbers"))
-                for n, v in (("mu1", mu1), ("mu2", mu2)))
-    cov1, cov2 = (np.atleast_2d(checks.array(n, v, min_size=1, expected="a covariance matrix (D, D) of finite numbers"))
-                  for n, v in (("cov1", cov1), ("cov2", cov2)))
-    d = mu1.shape[0]
-    if mu1.shape != (d,) or mu2.shape != (d,) or cov1.shape != (d, d) or cov2.shape != (d, d):
-        raise ValueError(f"mu1, cov1, mu2 and cov2 must be means (D,) and covariances (D, D) of one D; got mu1 {mu1.shape}, "
-                         f"cov1 {cov1.shape}, mu2 {mu2.shape}, cov2 {cov2.shape}.")
-    for name, cov in (("cov1", cov1), ("cov2", cov2)):
-        scale = max(float(np.max(np.abs(cov))), 1e-300)
-        if not np.allclose(cov, cov.T, rtol=1e-6, atol=1e-9 * scale):
-            raise ValueError(f"{name} must be a covariance matrix, which is symmetric; got one that is not.")
-        smallest = float(np.linalg.eigvalsh((cov + cov.T) / 2).min())
-        if smallest < -1e-6 * scale:
-            raise ValueError(f"{name} must be a covariance matrix (positive semi-definite); got one with the "
-                             f"eigenvalue {smallest:g}.")
-
-    def sqrt_psd(matrix):
-        values, vectors = np.linalg.eigh((matrix + matrix.T) / 2)
-        return (vectors * np.sqrt(np.clip(values, 0, None))) @ vectors.T
-
-    with np.errstate(over="ignore", invalid="ignore"):
-        root1 = sqrt_psd(cov1)
-        product = root1 @ cov2 @ root1
-        if not np.all(np.isfinite(product)):
-            return float("inf")   # covariances too large to compare: infinitely far apart, for all purposes
-        cross = np.sqrt(np.clip(np.linalg.eigvalsh((product + product.T) / 2), 0, None)).sum()
-        value = np.sum((mu1 - mu2) ** 2) + np.trace(cov1) + np.trace(cov2) - 2 * cross
-    return float(max(value, 0.0)) if np.isfinite(value) else float("inf")
-
-
-def _fingerprint(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "in-memory"
-
-
-def real_stats(judge=None):
-    """Mean (128,) and covariance (128, 128) of the judge's features of the reference digits (the
-    official MNIST test digits from ``HELD_OUT`` on: 9,000), computed once and cached next to the
-    judge (``...-test-stats.npz``). Used by lesson 06."""
-    from . import data
-
-    judge = _judge(judge)
-    path = next((Path(k[1]) for k, v in _judges.items() if v is judge), None)
-    key = str(path) if path else f"model-{id(judge)}"
-    if key in _real_stats:
-        return _real_stats[key]
-    stats_file = path.with_name(path.stem + "-test-stats.npz") if path else None
-    fingerprint = _fingerprint(path) if path else None
-    if stats_file is not None and stats_file.is_file():
-        try:
-            with np.load(stats_file, allow_pickle=False) as f:
-                if (str(f["fingerprint"]) == fingerprint and "held_out" in f and int(f["held_out"]) == HELD_OUT
-                        and f["mu"].shape == (128,) and f["cov"].shape == (128, 128)):
-                    _real_stats[key] = (f["mu"].copy(), f["cov"].copy())
-                    return _real_stats[key]
-        except Exception:  # a corrupt stats file is recomputed below
-            pass
-    _, (x_test, _) = data.load_mnist("sample")
-    stats = feature_stats(features(x_test[HELD_OUT:], judge))
-    if stats_file is not None:
-        try:
-            with storage.atomic_path(stats_file) as temporary:
-                np.savez(temporary, mu=stats[0], cov=stats[1], fingerprint=np.array(fingerprint),
-                         held_out=np.array(HELD_OUT))
-        except OSError:  # a read-only cache still works, it just recomputes next time
-            pass
-    _real_stats[key] = stats
-    return stats
-
-
-def frechet_distance(images, judge=None, value_range=None) -> float:
-    """The Fréchet distance between the judge's features of ``images`` and of the reference digits
-    (MNIST test digits 1,000 to 9,999; see :func:`real_stats`): 0 for a perfect match, lower is better. Needs at least 2 images; compare
-    values only between sets of the same size (1,000 in the GAN lessons), as it grows for small sets."""
-    x = check_images(images, value_range)
-    if len(x) < 2:
-        raise ValueError(f"images must hold at least 2 images for the Fréchet distance; got {len(x)}.")
-    judge = _judge(judge)
-    return frechet_distance_from_stats(*feature_stats(features(x, judge)), *real_stats(judge))
-
-
-def score(images, labels=None, judge=None, value_range=None) -> dict:
-    """Every measure at once, as a dict: ``n``, ``class_histogram`` (10 counts),
-    ``class_coverage``, ``mean_confidence``, ``frechet_distance`` and, with ``labels``,
-    ``label_accuracy``. Used by lessons 06, 07, 09 and 10."""
-    x = check_images(images, value_range)
-    y = None if labels is None else check_labels(labels, len(x))
-    judge = _judge(judge)
-    probs = predict_proba(x, judge)
-    counts = np.bincount(np.argmax(probs, axis=1), minlength=10)
-    result = {
-        "n": len(x),
-        "class_histogram": counts.tolist(),
-        "class_coverage": float(np.mean(counts >= max(1.0, 0.1 * len(x) / 10))),
-        "mean_confidence": float(np.mean(np.max(probs, axis=1))),
-    }
-    if y is not None:
-        result["label_accuracy"] = float(np.mean(np.argmax(probs, axis=1) == y))
-    result["frechet_distance"] = frechet_distance(x, judge) if len(x) >= 2 else float("nan")
-    return result
-
-
-def score_file(path, judge=None, *, required: bool = True) -> dict | None:
-    """:func:`score` of the samples a GAN notebook saved: an ``.npz`` file with ``images`` (N, 28, 28)
-    and, for conditional models, ``labels`` (N,). A missing file is a ``FileNotFoundError``, a
-    damaged one a ``ValueError``, each naming the file and the fix; with ``required=False`` either
-    is one printed line and the result is None."""
-    path = checks.path("path", path)
-    required = checks.flag("required", required)
-    made_by = storage._made_by(path)
-    rerun = f"run notebook {path.parent.name}" if made_by else "run the notebook that saves it"
-
-    def problem(message, kind=ValueError):
-        if required:
-            raise kind(message)
-        print(message, flush=True)
-        return None
-
-    if not path.is_file():
-        if path.exists():
-            return problem(f"{path}{made_by} is not a readable .npz file: it is a folder. Delete it and {rerun}.")
-        return problem(f"no samples file at {path}{made_by}; {rerun} first.", FileNotFoundError)
-    try:
-        with np.load(path, allow_pickle=False) as f:
-            arrays = {key: f[key] for key in f.files}
-    except Exception as error:  # not an npz, truncated, ...
-        return problem(f"{path}{made_by} is not a readable .npz file ({type(error).__name__}: {error}), e.g. cut "
-                       f"short by an interrupted save. Delete it and {rerun} again.")
-    if "images" not in arrays:
-        return problem(f"{path} must hold an array 'images' (and optionally 'labels'); it holds {sorted(arrays)}.")
-    return score(arrays["images"], arrays.get("labels"), judge=judge)
+def _cache_file(judge) -> Path | None:
+    """The cache file ``judge`` was loaded from or saved to, or None (a model of the caller's own)."""
+    return next((Path(key[1]) for key, model in _judges.items() if model is judge), None)

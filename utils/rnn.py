@@ -14,16 +14,12 @@ from . import checks
 GATES = ("i", "j", "f", "o")
 
 
-def sigmoid(z):
+def _sigmoid(z):
     """The logistic function 1 / (1 + e^-z), element-wise, for a number or an array ``z``."""
     z = checks.array("z", z, min_size=0)
     with np.errstate(over="ignore"):   # e^-z overflows to inf for z < -709: the answer is 0, as it should be
         out = 1.0 / (1.0 + np.exp(-z))
     return out if out.ndim else out[()]
-
-
-def _number(name, value, low=None, high=None):
-    return checks.number(name, value, low, high)
 
 
 def gate_step(x: float, h_prev: float, c_prev: float, pre: dict, weights: dict | None = None,
@@ -34,11 +30,11 @@ def gate_step(x: float, h_prev: float, c_prev: float, pre: dict, weights: dict |
     (w_h, w_x)`` (default (1, 1) for every gate) and ``pre[g]`` the gate's offset (its bias).
     Returns the gate values and the new state: ``i, j, f, o`` (after sigmoid/tanh), ``c`` and ``h``:
 
-    ``c = c_prev * sigmoid(z_f + forget_bias) + sigmoid(z_i) * tanh(z_j)``, ``h = tanh(c) * sigmoid(z_o)``.
+    ``c = c_prev * σ(z_f + forget_bias) + σ(z_i) * tanh(z_j)``, ``h = tanh(c) * σ(z_o)``.
     Used by lesson 04.
     """
-    x, h_prev, c_prev = _number("x", x), _number("h_prev", h_prev), _number("c_prev", c_prev)
-    forget_bias = _number("forget_bias", forget_bias)
+    x, h_prev, c_prev = checks.number("x", x), checks.number("h_prev", h_prev), checks.number("c_prev", c_prev)
+    forget_bias = checks.number("forget_bias", forget_bias)
     if not isinstance(pre, dict) or set(pre) != set(GATES):
         raise ValueError(f"pre must be a dict with exactly the gates {GATES} as keys; got {checks.describe(pre)}.")
     weights = weights if weights is not None else {g: (1.0, 1.0) for g in GATES}
@@ -51,9 +47,9 @@ def gate_step(x: float, h_prev: float, c_prev: float, pre: dict, weights: dict |
             w_h, w_x = weights[g]
         except (TypeError, ValueError):
             raise ValueError(f"weights[{g!r}] must be a pair (w_h, w_x); got {checks.describe(weights[g])}.") from None
-        z[g] = _number(f"weights[{g!r}][0]", w_h) * h_prev + _number(f"weights[{g!r}][1]", w_x) * x \
-            + _number(f"pre[{g!r}]", pre[g])
-    i, f, o = (float(sigmoid(z["i"])), float(sigmoid(z["f"] + forget_bias)), float(sigmoid(z["o"])))
+        z[g] = checks.number(f"weights[{g!r}][0]", w_h) * h_prev + checks.number(f"weights[{g!r}][1]", w_x) * x \
+            + checks.number(f"pre[{g!r}]", pre[g])
+    i, f, o = (float(_sigmoid(z["i"])), float(_sigmoid(z["f"] + forget_bias)), float(_sigmoid(z["o"])))
     j = math.tanh(z["j"])
     c = c_prev * f + i * j
     return {"i": i, "j": j, "f": f, "o": o, "c": c, "h": math.tanh(c) * o}
@@ -65,8 +61,8 @@ def memory_curve(f: float, steps: int, c0: float = 1.0) -> np.ndarray:
     With nothing new written, ``c_t = f * c_{t-1}``, so ``c_t = c0 * f**t`` for t = 0 .. steps.
     Used by lesson 04.
     """
-    f = _number("forget gate f", f, 0.0, 1.0)
-    c0 = _number("c0", c0)
+    f = checks.number("forget gate f", f, 0.0, 1.0)
+    c0 = checks.number("c0", c0)
     steps = checks.whole("steps", steps, 1)
     return c0 * f ** np.arange(steps + 1)
 
@@ -74,7 +70,7 @@ def memory_curve(f: float, steps: int, c0: float = 1.0) -> np.ndarray:
 def half_life(f: float) -> float:
     """Steps until a constant forget gate f halves the memory: ln(1/2) / ln(f) (inf for f = 1).
     Used by lesson 04."""
-    f = _number("forget gate f", f, 0.0, 1.0)
+    f = checks.number("forget gate f", f, 0.0, 1.0)
     if f == 1.0:
         return math.inf
     if f == 0.0:

@@ -7,9 +7,7 @@ import math
 import numpy as np
 
 from . import checks
-from .gan import _metrics, _new_figure, _Screen, figure_png
-
-_whole = checks.whole
+from .live import _figure_png, _metrics, _new_figure, _Screen
 
 
 def _check_toy(x, real_density, generated=None, d_values=None):
@@ -36,7 +34,7 @@ def _check_toy(x, real_density, generated=None, d_values=None):
     return x, p, g, d
 
 
-def toy_png(x, real_density, generated, d_values, history=None, *, title=None, steps=None) -> bytes:
+def _toy_png(x, real_density, generated, d_values, history=None, *, title=None, steps=None) -> bytes:
     """The toy GAN's picture as PNG bytes. Left: the real density, a histogram of the generated
     samples and the discriminator's D(x) (right axis, with the line D = 1/2). Right: the metrics
     in ``history`` (``{"step": [...], name: [...]}``) against the training step. Used by
@@ -82,7 +80,7 @@ def toy_png(x, real_density, generated, d_values, history=None, *, title=None, s
     if title:
         fig.suptitle(title, fontweight="bold")
     fig.tight_layout()
-    return figure_png(fig)
+    return _figure_png(fig)
 
 
 class ToyView:
@@ -93,7 +91,7 @@ class ToyView:
 
     def __init__(self, x, real_density, *, steps=None, title="Toy GAN", output=None):
         self.x, self.real_density, _, _ = _check_toy(x, real_density)
-        self.steps = None if steps is None else _whole("steps", steps, 1)
+        self.steps = None if steps is None else checks.whole("steps", steps, 1)
         self.title = checks.text("title", title, allow_none=True)
         self.history = {"step": []}
         self._screen = _Screen(output)
@@ -102,7 +100,7 @@ class ToyView:
     def update(self, step, generated, d_values, metrics):
         """Record ``metrics`` (a dict name -> number) at training step ``step`` and redraw with the
         generated samples and D(x) on the grid."""
-        step = _whole("step", step, 0)
+        step = checks.whole("step", step, 0)
         metrics = _metrics(metrics)
         _check_toy(self.x, self.real_density, generated, d_values)
         self.history["step"].append(step)
@@ -114,7 +112,7 @@ class ToyView:
         self.frames += 1
         title = f"{self.title} · step {step}" + (f"/{self.steps}" if self.steps else "")
         if self._screen.active:
-            self._screen.show(toy_png(self.x, self.real_density, generated, d_values, self.history,
+            self._screen.show(_toy_png(self.x, self.real_density, generated, d_values, self.history,
                                       title=title, steps=self.steps))
         else:
             print(f"{title}: " + " · ".join(f"{k} {v:.3f}" for k, v in metrics.items()), flush=True)

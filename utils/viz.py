@@ -1,12 +1,13 @@
-"""One plot style and the image grid every lesson uses.
+"""One plot style, the image grid and the plots that several lessons share.
 
-Used by lessons 00-07.
+Images are read by ``utils.images.rescale``'s rule (0-255, [0, 1] or [-1, 1]).
 """
 from __future__ import annotations
 
 import numpy as np
 
 from . import checks
+from .images import rescale
 
 STYLE = {
     "figure.dpi": 100,
@@ -45,11 +46,11 @@ def use_style() -> None:
 def to_display(images, value_range=None) -> np.ndarray:
     """Images as float arrays in [0, 1] with shape (N, H, W) or (N, H, W, 3), ready for imshow.
 
-    Accepts (H, W), (N, H, W), (N, H, W, 1) or (N, H, W, 3), as uint8 (0-255) or floats.
-    ``value_range`` is the range of float input: (0, 1), (-1, 1), or None to infer it
-    (any negative value means (-1, 1)). Used by :func:`show_images` and :func:`image_grid`.
+    Accepts (H, W), (N, H, W), (N, H, W, 1) or (N, H, W, 3), with values read by
+    ``utils.images.rescale``'s rule: whole numbers 0-255, floats in [0, 1] or [-1, 1]
+    (``value_range``, or None to infer it: any negative value means (-1, 1)). Used by
+    :func:`show_images` and :func:`image_grid`.
     """
-    value_range = _value_range(value_range)
     x = checks.array("images", images, min_size=0, dtype=None, finite=False,
                      expected="images (H, W), (N, H, W), (N, H, W, 1) or (N, H, W, 3) of numbers")
     if x.ndim == 2:
@@ -61,26 +62,7 @@ def to_display(images, value_range=None) -> np.ndarray:
             "images must have shape (H, W), (N, H, W), (N, H, W, 1) or (N, H, W, 3) with N >= 1; "
             f"got {np.shape(images)}."
         )
-    if x.dtype == np.uint8:
-        return x.astype("float32") / 255.0
-    x = x.astype("float32")
-    if not np.all(np.isfinite(x)):
-        raise ValueError(f"images must not contain NaN or infinite values; got {checks.describe(images)} with some.")
-    if value_range is None:
-        value_range = (-1, 1) if x.min() < 0 else (0, 1)
-    if value_range == (-1, 1):
-        x = (x + 1.0) / 2.0
-    return np.clip(x, 0.0, 1.0)
-
-
-def _value_range(value_range):
-    """(0, 1), (-1, 1) or None, from a tuple, list or array; anything else is a ValueError."""
-    if value_range is None:
-        return None
-    if isinstance(value_range, (str, bytes)) or np.ndim(value_range) != 1 \
-            or tuple(np.asarray(value_range).tolist()) not in ((0, 1), (-1, 1)):
-        raise ValueError(f"value_range must be (0, 1), (-1, 1) or None; got {checks.describe(value_range)}.")
-    return tuple(np.asarray(value_range).tolist())
+    return rescale(x, (0, 1), value_range=value_range)
 
 
 def image_grid(images, ncols: int = 10, pad: int = 1, value_range=None) -> np.ndarray:
@@ -136,3 +118,53 @@ def show_images(images, labels=None, *, ncols: int = 10, title: str | None = Non
         fig.suptitle(title, fontweight="bold")
     fig.tight_layout()
     return fig
+
+
+def plot_confusion_matrix(matrix, ax=None, title="Confusion matrix"):
+    """Draw a 10x10 confusion matrix (rows: true digit, columns: predicted digit) with its counts.
+    Returns the axes. Used by lessons 02 and 07."""
+    import matplotlib.pyplot as plt
+
+    matrix = checks.array("matrix", matrix, ndim=2, dtype=None,
+                          expected="a square matrix of counts (classes x classes)")
+    if matrix.shape[0] != matrix.shape[1]:
+        raise ValueError(f"matrix must be square (classes x classes); got shape {matrix.shape}.")
+    if matrix.min() < 0:
+        raise ValueError(f"matrix must hold counts (>= 0); got a smallest value of {matrix.min()}.")
+    n = matrix.shape[0]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.2, 5.4))
+    elif not hasattr(ax, "imshow"):
+        checks.fail("ax", "matplotlib axes or None", ax)
+    # colour by the share of each row, so the errors show beside the large diagonal
+    shares = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
+    shown = ax.imshow(np.where(np.eye(n, dtype=bool), np.nan, shares), cmap="Reds", vmin=0)
+    ax.figure.colorbar(shown, ax=ax, label="share of the true digit's images (off the diagonal)")
+    for i in range(n):
+        for j in range(n):
+            if matrix[i, j]:
+                dark = i != j and shares[i, j] > 0.6 * np.nanmax(np.where(np.eye(n, dtype=bool), 0, shares))
+                ax.text(j, i, str(int(matrix[i, j])), ha="center", va="center", fontsize=8,
+                        fontweight="bold" if i == j else "normal", color="white" if dark else "black")
+    ax.set(title=title, xlabel="predicted digit", ylabel="true digit", xticks=range(n), yticks=range(n))
+    ax.grid(False)
+    return ax
+
+
+def plot_probabilities(ax, probs, true=None, title=None):
+    """A bar chart of 10 class probabilities: the predicted digit in orange, the true one outlined.
+    Returns the axes. Used by lessons 02 and 07."""
+    if not hasattr(ax, "bar"):
+        checks.fail("ax", "matplotlib axes (e.g. from plt.subplots())", ax)
+    probs = checks.array("probs", probs, shape=(10,), expected="10 probabilities, shape (10,)")
+    if true is not None:
+        true = checks.whole("true", true, 0, 9)
+    colors = ["tab:blue"] * 10
+    colors[int(np.argmax(probs))] = "tab:orange"
+    bars = ax.bar(range(10), probs, color=colors)
+    if true is not None:
+        bars[int(true)].set_edgecolor("black")
+        bars[int(true)].set_linewidth(2)
+    ax.set(xticks=range(10), ylim=(0, 1.05), xlabel="digit", ylabel="probability",
+           title=title or f"prediction: {int(np.argmax(probs))} ({probs.max():.0%})")
+    return ax

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _not_yet, _unanswered, _verdict
+from . import _not_yet, _output_of, _unanswered, _verdict
 
 __all__ = ["ex03_batchnorm_inference", "ex03_input_gradient", "ex03_learning_rate_limit", "ex03_weight_gradient"]
 
@@ -38,20 +38,13 @@ def ex03_learning_rate_limit(answer) -> bool:
 def ex03_weight_gradient(fn) -> bool:
     """Lesson 03, exercise 2: ``fn(x, delta)`` -> dL/dw (3, 3) of a valid 3x3 convolution of a
     5x5 input ``x`` whose output has the error terms ``delta`` (3, 3)."""
-    if _unanswered(fn):
-        return _not_yet()
-    if not callable(fn):
-        return _verdict(False, "", "pass your function itself (its name, without parentheses).")
     rng = np.random.default_rng(5)
     x, delta = rng.normal(size=(5, 5)), rng.normal(size=(3, 3))
     expected = np.array([[np.sum(delta * x[i:i + 3, j:j + 3]) for j in range(3)] for i in range(3)])
-    try:
-        out = fn(x.copy(), delta.copy())
-    except Exception as error:  # the student's code raised: say what happened
-        return _verdict(False, "", f"your function raised {type(error).__name__}: {error}.")
-    if out is None:
-        return _not_yet()
-    out = np.asarray(out, dtype="float64")
+    out, verdict = _output_of(fn, x.copy(), delta.copy())
+    if verdict is not None:
+        return verdict
+    out = out.astype("float64")
     if out.shape != (3, 3):
         return _verdict(False, "", f"dL/dw has the kernel's shape (3, 3); got {out.shape}.")
     if np.allclose(out, expected[::-1, ::-1]):
@@ -64,23 +57,16 @@ def ex03_input_gradient(fn) -> bool:
     """Lesson 03, exercise 3: ``fn(delta, w)`` -> dL/dx (5, 5) of a valid, stride-1 convolution of a
     5x5 input with the 3x3 kernel ``w``, whose outputs have the error terms ``delta`` (3, 3):
     ``dL/dx[p, q] = Σ_ij δ[i, j] · w[p - i, q - j]``, the full convolution of δ with w."""
-    if _unanswered(fn):
-        return _not_yet()
-    if not callable(fn):
-        return _verdict(False, "", "pass your function itself (its name, without parentheses).")
     rng = np.random.default_rng(8)
     delta, w = rng.normal(size=(3, 3)), rng.normal(size=(3, 3))   # w is not symmetric: a missing flip shows
     expected = np.zeros((5, 5))
     for i in range(3):
         for j in range(3):
             expected[i:i + 3, j:j + 3] += delta[i, j] * w          # every output cell sends δ·w back to its window
-    try:
-        out = fn(delta.copy(), w.copy())
-    except Exception as error:  # the student's code raised: say what happened
-        return _verdict(False, "", f"your function raised {type(error).__name__}: {error}.")
-    if out is None:
-        return _not_yet()
-    out = np.asarray(out, dtype="float64")
+    out, verdict = _output_of(fn, delta.copy(), w.copy())
+    if verdict is not None:
+        return verdict
+    out = out.astype("float64")
     if out.shape != (5, 5):
         hint = (" That is a 'valid' correlation: pad δ with k − 1 = 2 zeros on every side first (the full convolution)."
                 if out.shape in [(1, 1), (3, 3)] else "")

@@ -38,8 +38,8 @@ def ex04_lstm_step(fn) -> bool:
     except (TypeError, ValueError):
         return _verdict(False, "", "return a pair (h, c).")
     i, j, f, o = z
-    c_true = c_prev * rnn.sigmoid(f) + rnn.sigmoid(i) * np.tanh(j)
-    h_true = np.tanh(c_true) * rnn.sigmoid(o)
+    c_true = c_prev * rnn._sigmoid(f) + rnn._sigmoid(i) * np.tanh(j)
+    h_true = np.tanh(c_true) * rnn._sigmoid(o)
     if c.shape != c_true.shape or not np.allclose(c, c_true, atol=1e-6):
         return _verdict(False, "", "c is off: c = c_prev·σ(f) + σ(i)·tanh(j). Use tanh for the candidate j, σ for the gates.")
     return _verdict(h.shape == h_true.shape and np.allclose(h, h_true, atol=1e-6), "h and c match the LSTM equations.",

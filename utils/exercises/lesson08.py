@@ -5,14 +5,14 @@ from __future__ import annotations
 import numpy as np
 
 from . import _not_yet, _output_of, _unanswered, _verdict, _whole_number_verdict
-from .. import conv
+from .. import conv, transposed
 
 __all__ = ["ex08_output_size", "ex08_overlap_ratio", "ex08_conv_transpose1d"]
 
 
 def ex08_output_size(answer, i: int = 7, k: int = 4, s: int = 2, p: int = 1) -> bool:
     """Lesson 08, exercise 1: the output size of a transposed convolution with these settings."""
-    truth = conv.transposed_output_size(i, k, s, p)
+    truth = transposed.transposed_output_size(i, k, s, p)
     hint = f"use o' = s(i' - 1) + k - 2p with i'={i}, k={k}, s={s}, p={p}."
     if not _unanswered(answer):
         try:
@@ -28,7 +28,7 @@ def ex08_overlap_ratio(answer, k: int = 7, s: int = 3) -> bool:
     the largest number of kernel copies an output cell gets (away from the edges) over the smallest."""
     if _unanswered(answer):
         return _not_yet()
-    middle = conv.overlap_counts(4 * k, k, s)[k:-k]
+    middle = transposed.overlap_counts(4 * k, k, s)[k:-k]
     truth = float(middle.max() / middle.min())
     try:
         value = float(answer)
@@ -57,13 +57,13 @@ def ex08_conv_transpose1d(fn) -> bool:
         if verdict is not None:
             return verdict
         out = np.ravel(out.astype("float64"))
-        expected = conv.conv_transpose2d(x[None], w[None], stride=stride)[0]
+        expected = transposed.conv_transpose2d(x[None], w[None], stride=stride)[0]
         if out.shape != expected.shape:
             return _verdict(False, "", f"for {n} inputs, kernel {k} and stride {stride} the output has s(n - 1) + k = "
                                        f"{len(expected)} cells; got {out.shape}.")
         if not np.allclose(out, expected, atol=1e-6):
             hint = "add x[i] * w into out[stride*i : stride*i + k] for every i (add, do not overwrite)."
-            if np.allclose(out, conv.conv_transpose2d(x[None], w[None, ::-1], stride=stride)[0], atol=1e-6):
+            if np.allclose(out, transposed.conv_transpose2d(x[None], w[None, ::-1], stride=stride)[0], atol=1e-6):
                 hint = "the kernel is not flipped in the scatter form: use w as it is."
             return _verdict(False, "", f"the values differ (n={n}, k={k}, stride={stride}). " + hint)
     return _verdict(True, "your transposed convolution matches on four test cases.", "")
