@@ -495,6 +495,28 @@ def _interrupt_write(monkeypatch, module, function):
     monkeypatch.setattr(module, function, half_then_fail)
 
 
+@pytest.mark.parametrize("loader", ["samples", "model"])
+def test_one_exception_type_for_one_kind_of_failure(tmp_path, loader):
+    """Every loader: a missing file is FileNotFoundError; a damaged file, or a folder where the file
+    should be, is ValueError; each names the file (utils.samples, utils.storage, utils.data's sample)."""
+    load = {"samples": samples.load_samples, "model": storage.load_model}[loader]
+    suffix = {"samples": ".npz", "model": ".keras"}[loader]
+    with pytest.raises(FileNotFoundError, match="missing" + suffix.replace(".", r"\.")):
+        load(tmp_path / f"missing{suffix}")
+    (tmp_path / f"damaged{suffix}").write_bytes(b"half a file")
+    with pytest.raises(ValueError, match="damaged"):
+        load(tmp_path / f"damaged{suffix}")
+    (tmp_path / f"folder{suffix}").mkdir()
+    with pytest.raises(ValueError, match="folder"):
+        load(tmp_path / f"folder{suffix}")
+
+
+def test_the_missing_mnist_sample_is_file_not_found(tmp_path, monkeypatch):
+    monkeypatch.setattr(data, "SAMPLE_PATH", tmp_path / "gone.npz")
+    with pytest.raises(FileNotFoundError, match="gone.npz"):
+        data.load_mnist("sample")
+
+
 def test_save_samples_is_atomic(tmp_path, monkeypatch):
     path = samples.save_samples(np.zeros((4, 28, 28), np.uint8), tmp_path / "samples.npz")
     before = path.read_bytes()

@@ -206,7 +206,7 @@ def load_model(path, *, required: bool = True, **kwargs):
 
     With ``required=False`` a missing or unreadable file gives a one-line notice and None, so a
     lesson that only compares with it goes on. With ``required=True`` it raises a ``ValueError``
-    (``FileNotFoundError`` when missing) that names the file and the fix. ``kwargs`` go to
+    (``FileNotFoundError`` when missing, as every loader of the package does) that names the file and the fix. ``kwargs`` go to
     ``load_model`` (e.g. ``compile=False``). Meant for a notebook that reads another lesson's saved model.
     Used by lessons 02 and 03.
     """
@@ -215,6 +215,12 @@ def load_model(path, *, required: bool = True, **kwargs):
     target = checks.path("path", path)
     required = checks.flag("required", required)
     made_by = _made_by(target)
+    if target.exists() and not target.is_file():
+        message = f"{target}{made_by} is a folder, not a saved model. Delete it and run the lesson that saves it again."
+        if required:
+            raise ValueError(message)
+        notice(message, key=("damaged", str(target)))
+        return None
     if not target.is_file():
         message = f"No saved model at {target}{made_by}: run {target.parent.name if made_by else 'the lesson that saves it'} first."
         if required:
