@@ -72,11 +72,11 @@ def test_live_view_bad_arguments(kwargs, message):
 def test_live_view_bad_updates():
     view = live.LiveView(3, 1)
     for epoch, metrics, message in [(0, {"a": 1.0}, "epoch must be"), (4, {"a": 1.0}, "epoch must be"),
-                                    (1, {}, "non-empty dict"), (1, {"a": float("nan")}, "finite"),
+                                    (1, {}, "non-empty dict"),
                                     (1, {"a": [1, 2]}, "one number"), (1, {"a": "x"}, "one number")]:
         with pytest.raises(ValueError, match=message):
             view.update(epoch, metrics)
-    view.update(1, {"a": 1.0})
+    view.update(1, {"a": float("nan")})                      # a diverged loss is shown (and said), not refused
     with pytest.raises(ValueError, match="epoch must be"):   # epochs only go forward
         view.update(1, {"a": 1.0})
     view.close()
@@ -120,7 +120,6 @@ def test_save_grid_scales_and_make_gif_has_every_frame(tmp_path):
     (lambda p: grids.make_gif([np.zeros((4, 4))], p / "x.png"), "must end in .gif"),
     (lambda p: grids.make_gif([np.zeros((4, 4)), np.zeros((5, 4))], p / "x.gif"), "one shape"),
     (lambda p: grids.make_gif([np.full((4, 4), 2.0)], p / "x.gif"), r"outside \(0, 1\)"),
-    (lambda p: grids.make_gif([p / "missing.png"], p / "x.gif"), "no file"),
     (lambda p: grids.make_gif([np.zeros((4, 4))], p / "x.gif", fps=0), "fps"),
     (lambda p: grids.epoch_grids(p / "nowhere"), "does not exist"),
 ])

@@ -178,10 +178,10 @@ BAD_CALLS = [
     _bad("live_view_png", "grid", lambda: live._panels_png({}, {}, "grid")),
     _bad("live_view_png", "epochs", lambda: live._panels_png({}, {}, None, epochs=-2)),
     _bad("LiveView", "epochs", lambda: live.LiveView("3", 1)),
-    _bad("LiveView", "value_range", lambda: live.LiveView(3, 1, value_range=(0, 255))),
+    _bad("LiveView", "value_range", lambda: live.LiveView(3, 1, value_range=(0, 2))),
     _bad("LiveView", "title", lambda: live.LiveView(3, 1, title=3)),
     _bad("LiveView.step", "n", lambda: live.LiveView(3, 1).step(-1)),
-    _bad("LiveView.update", "metrics", lambda: live.LiveView(3, 1).update(1, {"d_loss": INF})),
+    _bad("LiveView.update", "metrics", lambda: live.LiveView(3, 1).update(1, {"d_loss": "low"})),
     _bad("LiveView.update", "metrics", lambda: live.LiveView(3, 1).update(1, [1.0])),
     _bad("save_grid", "images", lambda p: grids.save_grid(np.full((2, 4, 4), NAN), p / "g.png")),
     _bad("save_grid", "path", lambda p: grids.save_grid(np.zeros((2, 4, 4)), 5)),
@@ -229,7 +229,7 @@ BAD_CALLS = [
     _bad("_toy_png", "history", lambda: toy._toy_png(*_tiny_toy(), np.zeros(5), np.full(3, 0.5), history=[1])),
     _bad("ToyView", "steps", lambda: toy.ToyView(*_tiny_toy(), steps=0)),
     _bad("ToyView.update", "step", lambda: toy.ToyView(*_tiny_toy()).update(-1, np.zeros(3), np.full(3, 0.5), {"a": 1.0})),
-    _bad("ToyView.update", "metrics", lambda: toy.ToyView(*_tiny_toy()).update(1, np.zeros(3), np.full(3, 0.5), {"a": NAN})),
+    _bad("ToyView.update", "metrics", lambda: toy.ToyView(*_tiny_toy()).update(1, np.zeros(3), np.full(3, 0.5), {"a": "high"})),
     # --- judge ---
     _bad("check_images", "value_range", lambda: judge._input(IMG, value_range=5)),
     _bad("check_images", "value_range", lambda: judge._input(IMG, value_range="0-255")),
@@ -950,3 +950,138 @@ def test_the_banner_shows_the_backend(monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("C2G_OUTPUT_DIR", str(tmp_path))
     info = utils.setup("01_convolution")
     assert info["backend"] == "tensorflow" and "TensorFlow backend" in capsys.readouterr().out
+
+
+# =============================================================================================
+# Found by a tester who tried to break the reorganised utils (the kind of each, several members).
+# =============================================================================================
+def test_a_metric_missing_for_an_epoch_survives_a_checkpoint_and_a_resume(tmp_path):
+    import tensorflow as tf
+
+    ckpt = checkpoints.Checkpoints(tmp_path / "ck", counter=tf.Variable(0))
+    with live.LiveView(3, 1) as view:
+        view.update(1, {"d_loss": 1.0})                        # the judge scores every other epoch only
+        view.update(2, {"d_loss": 0.9, "judge": 0.5})
+    assert math.isnan(view.history["judge"][0])
+    ckpt.save(2, view.history)
+    again = checkpoints.Checkpoints(tmp_path / "ck", counter=tf.Variable(0))
+    assert again.restore(verbose=False) == 2 and math.isnan(again.history["judge"][0])
+    with live.LiveView(3, 1, initial_epoch=2, history=again.history) as resumed:   # NaN is a gap, not an error
+        resumed.update(3, {"d_loss": 0.8, "judge": NAN})               # a diverged metric: drawn as a gap, said
+    assert len(resumed.history["judge"]) == 3
+
+
+@pytest.mark.parametrize("value", [np.float32(0.4), np.float64(0.4), np.int64(1), "tensor"])
+def test_checkpoint_history_takes_numpy_numbers_and_tensors(tmp_path, value):
+    import tensorflow as tf
+
+    value = tf.constant(0.4) if value == "tensor" else value
+    ckpt = checkpoints.Checkpoints(tmp_path / "ck", counter=tf.Variable(0))
+    ckpt.save(1, {"d_loss": [value]})
+    assert json.loads((tmp_path / "ck" / "history.json").read_text())["history"]["d_loss"][0] == pytest.approx(float(value))
+    with pytest.raises(ValueError, match="history"):
+        ckpt.save(2, {"d_loss": ["much"]})                      # refused before anything is written
+    assert json.loads((tmp_path / "ck" / "history.json").read_text())["epoch"] == 1
+
+
+def test_a_failed_sample_leaves_the_view_as_it_was():
+    calls = iter([np.full((2, 4, 4), NAN), np.zeros((2, 4, 4))])
+    with live.LiveView(2, 1, lambda: next(calls)) as view:
+        with pytest.raises(ValueError, match="NaN"):
+            view.update(1, {"d_loss": 1.0})
+        assert view.last_epoch == 0 and view.history == {}
+        view.update(1, {"d_loss": 1.0})                          # the same epoch again: accepted
+
+
+@pytest.mark.parametrize("suffix", [".NPZ", ".Npz", ".PNG", ".GIF", ".KERAS"])
+def test_upper_case_suffixes_are_written_whole(tmp_path, suffix):
+    path = tmp_path / f"out{suffix}"
+    if suffix.lower() == ".npz":
+        samples.save_samples(np.zeros((2, 4, 4), np.uint8), path)
+        assert samples.load_samples(path)[0].shape == (2, 4, 4)
+    elif suffix.lower() == ".png":
+        grids.save_grid(np.zeros((2, 4, 4), np.uint8), path)
+        assert path.stat().st_size > 50
+    elif suffix.lower() == ".gif":
+        grids.make_gif([np.zeros((4, 4), np.uint8)], path)
+        assert path.stat().st_size > 20
+    else:
+        import keras
+
+        model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+        with pytest.raises(ValueError, match="lower case"):    # Keras loads only ".keras": said before saving
+            storage.save_model(model, path)
+        return
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]      # no temporary file left behind
+
+
+@pytest.mark.parametrize("z1", ["opposite", "nearly opposite", "half opposite"])
+def test_slerp_of_opposite_vectors_is_refused(z1):
+    z0 = np.random.default_rng(0).normal(size=100)
+    other = {"opposite": -z0, "nearly opposite": -z0 + 1e-9, "half opposite": -0.5 * z0}[z1]
+    with pytest.raises(ValueError, match="opposite"):
+        latent.interpolate(z0, other, [0.5])
+    assert np.all(np.isfinite(latent.interpolate(z0, other, [0.5], method="linear")))
+
+
+@pytest.mark.parametrize("shape", [(28, 28, 1), (28, 28, 3)])
+def test_one_image_with_a_channel_axis_is_one_image(shape):
+    image = np.zeros(shape, np.uint8)
+    assert viz.to_display(image).shape[0] == 1
+    grid = viz.image_grid(image)
+    assert grid.shape[:2] == (28, 28)
+
+
+@pytest.mark.parametrize("call, arg", [
+    (lambda: cnn.perturb(np.full((8, 8), -0.5)), "(x + 1) / 2"),
+    (lambda: grids.make_gif([np.full((4, 4), -0.5)], Path("x.gif")), "(x + 1) / 2"),
+    (lambda: viz.to_display(np.full((2, 4, 4), -0.5), value_range=(0, 1)), "value_range=(-1, 1)"),
+])
+def test_hints_name_only_arguments_the_function_has(call, arg):
+    with pytest.raises(ValueError) as caught:
+        call()
+    assert arg in str(caught.value)
+    if arg != "value_range=(-1, 1)":
+        assert "value_range" not in str(caught.value)
+
+
+def test_a_missing_gif_frame_is_file_not_found_and_a_file_is_not_a_folder(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no file"):
+        grids.make_gif([tmp_path / "gone.png"], tmp_path / "x.gif")
+    (tmp_path / "a file").write_text("x")
+    with pytest.raises(ValueError, match="is a file, not a folder"):
+        grids.epoch_grids(tmp_path / "a file")
+
+
+@pytest.mark.parametrize("value", [[[1, 2], [3]], "keras input"])
+def test_images_that_are_not_arrays_are_named(value):
+    if value == "keras input":
+        import keras
+
+        value = keras.Input((28, 28))
+    with pytest.raises(ValueError, match="images must be"):
+        images.rescale(value)
+
+
+@pytest.mark.parametrize("labels", [[1e20, 0], np.array([2 ** 63, 0], np.uint64), [-(2 ** 40), 1]])
+def test_huge_labels_do_not_wrap_around(labels):
+    with pytest.raises(ValueError, match="labels"):
+        checks.labels(labels, 2)
+
+
+def test_the_pixel_rule_at_its_edges():
+    np.testing.assert_allclose(images.rescale(np.array([-1e-7, 0.5, 1.0])), [0.0, 0.5, 1.0])   # rounding, not [-1, 1]
+    np.testing.assert_allclose(images.rescale(np.array([255.0000001]), value_range=(0, 255)), [1.0])
+    with pytest.raises(ValueError, match="value_range"):
+        images.rescale(np.zeros(3), value_range=(False, True))
+    with pytest.raises(ValueError, match=r"255\.3"):
+        images.rescale(np.array([255.3]), value_range=(0, 255))
+
+
+def test_live_curves_skip_logs_that_are_not_numbers(capsys):
+    callback = live.live_curves(metrics=("loss",))
+    callback.params = {"epochs": 1, "steps": 1}
+    callback.on_train_begin()
+    callback.on_epoch_end(0, {"loss": 0.5, "note": "text", "vector": np.ones(3)})
+    callback.on_train_end()
+    assert callback.history == {"loss": [0.5]}

@@ -161,8 +161,11 @@ class Checkpoints:
 
         epoch = checks.whole("epoch", epoch, 0)
         force = checks.flag("force", force)
-        if history is not None and not isinstance(history, dict):
-            raise ValueError(f"history must be a dict {{metric: [values]}} or None; got {type(history).__name__}.")
+        if history is not None:
+            if not isinstance(history, dict) or not all(isinstance(k, str) and isinstance(v, (list, tuple))
+                                                        for k, v in history.items()):
+                raise ValueError(f"history must be a dict {{metric: [values]}} or None; got {checks.describe(history)}.")
+            history = {k: [checks.number(f"history[{k!r}]", x, finite=False) for x in v] for k, v in history.items()}
         if not force and epoch % self.every:
             return None
         self.epoch.assign(epoch)

@@ -232,6 +232,9 @@ def labels(value, n: int, *, name: str = "labels", digits: bool = False) -> np.n
     if not np.all(np.isfinite(y)) or not np.all(np.mod(y, 1) == 0):
         raise ValueError(f"{name} must be whole numbers{' 0-9' if digits else ''}; got {describe(value)}"
                          f"{' with NaN or infinite values' if not np.all(np.isfinite(y)) else ' with fractions'}.")
+    if y.size and np.abs(y).max() > 2 ** 31 - 1:   # would wrap around in int64 or int32 without a word
+        raise ValueError(f"{name} must be class labels (whole numbers of a sensible size); got values up to "
+                         f"{np.abs(y).max():g}.")
     if digits and y.size and (y.min() < 0 or y.max() > 9):
         raise ValueError(f"{name} must be digits 0-9; got values from {y.min():g} to {y.max():g}.")
     return y.astype("int64")

@@ -25,7 +25,8 @@ def perturb(image, *, noise: float = 0.0, shift=(0, 0), angle: float = 0.0, eras
         x = x[..., 0]
     if x.ndim != 2 or min(x.shape) < 2:
         raise ValueError(f"image must be one image, (H, W) or (H, W, 1); got shape {np.shape(image)}.")
-    x = rescale(x, (0, 1), value_range=None if np.issubdtype(x.dtype, np.integer) else (0, 1), name="image")
+    x = rescale(x, (0, 1), value_range=None if np.issubdtype(x.dtype, np.integer) else (0, 1), name="image",
+                range_arg=None)
     h, w = x.shape
     number = checks.number
 

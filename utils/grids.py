@@ -50,7 +50,8 @@ def epoch_grids(folder) -> list:
     Used by lessons 06, 07, 09 and 10."""
     folder = checks.path("folder", folder)
     if not folder.is_dir():
-        raise ValueError(f"folder {str(folder)!r} does not exist; expected the grid_dir of a LiveView.")
+        what = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise ValueError(f"folder {str(folder)!r} {what}; expected the grid_dir of a LiveView.")
     found = [(int(m.group(1)), p) for p in folder.iterdir() if (m := GRID_PATTERN.match(p.name))]
     return [p for _, p in sorted(found)]
 
@@ -85,7 +86,8 @@ def make_gif(frames, path, *, fps=4, hold_last=4) -> Path:
     for k, frame in enumerate(frames):
         if isinstance(frame, (str, Path)):
             if not Path(frame).is_file():
-                raise ValueError(f"frame {k}: no file {str(frame)!r}.")
+                raise FileNotFoundError(f"frames[{k}]: no file {str(frame)!r}; expected an image file (a grid "
+                                        "LiveView saved), a folder of them, or an array.")
             try:
                 frame = imageio.imread(frame)
             except Exception:   # truncated or not an image
@@ -95,7 +97,7 @@ def make_gif(frames, path, *, fps=4, hold_last=4) -> Path:
                              expected="an image (H, W) or (H, W, C) of numbers")
         if frame.dtype != np.uint8:
             frame = rescale(frame, (0, 255), value_range=None if np.issubdtype(frame.dtype, np.integer) else (0, 1),
-                            name=f"frames[{k}]")
+                            name=f"frames[{k}]", range_arg=None)
         if frame.ndim == 3 and frame.shape[-1] == 1:
             frame = frame[..., 0]
         if frame.ndim == 3 and frame.shape[-1] not in (3, 4):

@@ -29,6 +29,7 @@ def check_value_range(value_range, *, allowed=VALUE_RANGES, optional: bool = Tru
     if value_range is None and optional:
         return None
     if value_range is None or isinstance(value_range, (str, bytes)) or np.ndim(value_range) != 1 \
+            or np.asarray(value_range).dtype == bool or any(isinstance(v, (bool, np.bool_)) for v in value_range) \
             or tuple(np.asarray(value_range).tolist()) not in allowed:
         words = [str(r) for r in allowed] + (["None (to infer it)"] if optional else [])
         words = ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else words[0]
@@ -37,7 +38,11 @@ def check_value_range(value_range, *, allowed=VALUE_RANGES, optional: bool = Tru
 
 
 def _as_array(images, name):
-    x = np.asarray(images.numpy() if hasattr(images, "numpy") and not isinstance(images, np.ndarray) else images)
+    try:
+        x = np.asarray(images.numpy() if hasattr(images, "numpy") and not isinstance(images, np.ndarray) else images)
+    except Exception:   # a ragged list, a symbolic Keras tensor, ...
+        raise ValueError(f"{name} must be an array of pixel values (0-255, or floats in [0, 1] or [-1, 1]); "
+                         f"got {checks.describe(images)}, which is not one.") from None
     if x.dtype == bool or not (np.issubdtype(x.dtype, np.integer) or np.issubdtype(x.dtype, np.floating)):
         raise ValueError(f"{name} must be numbers: pixel values 0-255, or floats in [0, 1] or [-1, 1]; "
                          f"got {checks.describe(images)}.")
@@ -55,14 +60,15 @@ def infer_range(images, value_range=None, *, name: str = "images") -> tuple:
     if np.issubdtype(x.dtype, np.integer):
         return (0, 255)
     finite = x[np.isfinite(x)]
-    return (-1, 1) if finite.size and finite.min() < 0 else (0, 1)
+    return (-1, 1) if finite.size and finite.min() < -SLACK else (0, 1)   # -1e-7 is a rounding error of [0, 1]
 
 
-def rescale(images, to=(0, 1), *, value_range=None, name: str = "images") -> np.ndarray:
+def rescale(images, to=(0, 1), *, value_range=None, name: str = "images", range_arg: str | None = "value_range") -> np.ndarray:
     """Images (any shape) from their value range to ``to``: float32 for ``(0, 1)`` or ``(-1, 1)``,
     uint8 (rounded) for ``(0, 255)``. The input range is ``value_range`` or inferred (see the
     module's rule). Raises ``ValueError`` naming ``name`` for values outside that range, NaN,
-    infinities or non-numbers. Used by :func:`to_uint8`, ``utils.scale_images``,
+    infinities or non-numbers; its hints name the caller's argument ``range_arg`` (None: the caller
+    has no such argument). Used by :func:`to_uint8`, ``utils.scale_images``,
     ``utils.viz.to_display`` and the judge."""
     to = check_value_range(to, optional=False, name="to")
     source = infer_range(images, value_range, name=name)
@@ -74,16 +80,18 @@ def rescale(images, to=(0, 1), *, value_range=None, name: str = "images") -> np.
                          "of them (did the training diverge?).")
     if x.size:
         low, high = float(x.min()), float(x.max())
-        slack = 0 if source == (0, 255) else SLACK
+        slack = 0 if whole else SLACK * (source[1] - source[0])
         if low < source[0] - slack or high > source[1] + slack:
             hint = ""
             if high > 1 and source != (0, 255):
-                hint = (" (these look like pixel values 0-255: pass value_range=(0, 255), or leave it None)" if whole
+                hint = ((f" (these look like pixel values 0-255: pass {range_arg}=(0, 255), or leave it None)"
+                         if range_arg else " (these look like pixel values 0-255)") if whole
                         else " (pixel values 0-255 should be uint8: use images.astype('uint8'), or divide by 255)")
             elif low < 0 and source == (0, 1):
-                hint = " (values below 0: pass value_range=(-1, 1), or leave it None)"
+                hint = (f" (values below 0: pass {range_arg}=(-1, 1), or leave it None)" if range_arg
+                        else " (values below 0: this function takes [0, 1]; map [-1, 1] images to it with (x + 1) / 2)")
             raise ValueError(f"{name} must be pixel values 0-255, or floats in [0, 1] or [-1, 1]; got values from "
-                             f"{low:g} to {high:g}, outside {source}{hint}.")
+                             f"{low:.7g} to {high:.7g}, outside {source}{hint}.")
     unit = np.clip((x - source[0]) / (source[1] - source[0]), 0.0, 1.0)   # [0, 1] whatever the source
     if to == (0, 255):
         return np.round(unit * 255).astype("uint8")

@@ -26,12 +26,17 @@ def interpolate(z0, z1, t, *, method="slerp") -> np.ndarray:
     if not isinstance(method, str) or method not in ("linear", "slerp"):
         raise ValueError(f"method must be 'linear' or 'slerp'; got {checks.describe(method)}.")
     ts = ts[:, None]
+    a, b = a.astype("float64"), b.astype("float64")   # float16 input would overflow below
     if method == "linear":
         return ((1 - ts) * a + ts * b).astype("float32")
     na, nb = np.linalg.norm(a), np.linalg.norm(b)
     if na == 0 or nb == 0:
         raise ValueError("slerp needs two non-zero vectors; use method='linear' for a zero vector.")
     omega = math.acos(float(np.clip(np.dot(a / na, b / nb), -1.0, 1.0)))
+    if omega > math.pi - 1e-3:   # (nearly) opposite: no single great circle joins them, and sin(omega) ~ 0
+        raise ValueError("z0 and z1 must not point in opposite directions for slerp (z1 = -z0 has no single great "
+                         f"circle; the angle between them is {math.degrees(omega):.2f} degrees). Use another z1, "
+                         "or method='linear'.")
     if omega < 1e-6:  # (nearly) the same direction: the line is the circle
         return ((1 - ts) * a + ts * b).astype("float32")
     return ((np.sin((1 - ts) * omega) * a + np.sin(ts * omega) * b) / math.sin(omega)).astype("float32")

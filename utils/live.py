@@ -23,8 +23,9 @@ from .images import check_value_range
 
 
 def _number(name, value):
-    """A finite Python float from a number, a 0-d array or a scalar tensor."""
-    return checks.number(name, value, expected="one number (a float or a scalar tensor)")
+    """A Python float from a number, a 0-d array or a scalar tensor. NaN and infinity are kept: a
+    metric missing for an epoch is NaN in the history, and a diverged loss is worth seeing."""
+    return checks.number(name, value, finite=False, expected="one number (a float or a scalar tensor)")
 
 
 def _metrics(metrics, what="metrics"):
@@ -157,7 +158,8 @@ class LiveView:
     ``grid_dir``: a folder where each epoch's grid is saved as ``epoch_001.png``, ... (for
     :func:`utils.grids.make_gif`), enlarged ``grid_scale`` times. ``initial_epoch`` and ``history``: where a
     resumed run starts, and the metrics of the epochs before it (see :class:`utils.checkpoints.Checkpoints`).
-    ``output``: an ``ipywidgets.Output`` to draw into (for training started by a button). Metrics
+    ``value_range``: the range of the samples, (-1, 1) by default (a tanh
+    generator), (0, 1), (0, 255), or None to infer it (``utils.images``). ``output``: an ``ipywidgets.Output`` to draw into (for training started by a button). Metrics
     that are in no panel are recorded in :attr:`history` but not drawn.
 
     Call :meth:`step` after each batch, :meth:`update` with the epoch's metrics after each epoch,
@@ -184,7 +186,7 @@ class LiveView:
         self.title = checks.text("title", title, allow_none=True)
         self.ncols = checks.whole("ncols", ncols, 1)
         self.grid_scale = checks.whole("grid_scale", grid_scale, 1, 16)
-        self.value_range = check_value_range(value_range, allowed=((0, 1), (-1, 1)))
+        self.value_range = check_value_range(value_range)
         self.initial_epoch = checks.whole("initial_epoch", initial_epoch, 0, self.epochs)
         self.history = {}
         self.epoch_numbers = []
@@ -239,6 +241,7 @@ class LiveView:
             raise RuntimeError("this LiveView is closed; make a new one for a new run.")
         epoch = checks.whole("epoch", epoch, self.last_epoch + 1, self.epochs)
         metrics = _metrics(metrics)
+        grid = self._sample_grid() if self.sample_fn is not None else None   # before any state changes
         for key, value in metrics.items():
             self.history.setdefault(key, [math.nan] * len(self.epoch_numbers)).append(value)
         for key in self.history:
@@ -247,8 +250,8 @@ class LiveView:
         self.epoch_numbers.append(epoch)
         self.last_epoch = epoch
         path = None
-        if self.sample_fn is not None:
-            self.grid = self._sample_grid()
+        if grid is not None:
+            self.grid = grid
             if self.grid_dir is not None:
                 try:
                     path = grids.save_grid(self.grid, self.grid_dir / f"epoch_{epoch:03d}.png", scale=self.grid_scale)
@@ -258,6 +261,10 @@ class LiveView:
                         print(f"Could not save the epoch grid in {self.grid_dir} ({storage._reason(error)}); "
                               f"training goes on without grids. Set C2G_OUTPUT_DIR to a folder with room.", flush=True)
         shown = " · ".join(f"{k} {v:.3f}" for k, v in metrics.items())
+        diverged = [k for k, v in metrics.items() if not math.isfinite(v)]
+        if diverged:
+            print(f"epoch {epoch}: {', '.join(diverged)} is not a finite number (NaN or infinite): the training "
+                  "diverged. Start again with a smaller learning rate.", flush=True)
         self.bar.set_postfix_str(shown, refresh=True)
         if self._screen.active:
             self._draw()
@@ -348,8 +355,11 @@ def live_curves(metrics=("loss", "accuracy"), title: str | None = "Training curv
 
             def on_epoch_end(self, epoch, logs=None):
                 for key, value in (logs or {}).items():
-                    if isinstance(value, (int, float, np.floating, np.integer)) or np.ndim(value) == 0:
-                        self.history.setdefault(key, []).append(float(value))
+                    try:
+                        value = checks.number(key, value, finite=False)
+                    except ValueError:   # a log entry that is not one number (a string, a vector): not a curve
+                        continue
+                    self.history.setdefault(key, []).append(value)
                 shown = {k: f"{self.history[k][-1]:.4f}" for k in self.history
                          if k.removeprefix("val_") in self.metrics}
                 self.bar.set_postfix(shown, refresh=True)

@@ -125,7 +125,9 @@ def atomic_path(path):
     removed and ``target`` is left as it was."""
     target = checks.path("path", path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{target.stem}.partial-", suffix=target.suffix, dir=target.parent)
+    # the suffix in lower case: writers that go by it, or add their own when it is missing (np.savez
+    # adds ".npz" to "x.NPZ"), then write the temporary file itself, whatever the target's case
+    handle, name = tempfile.mkstemp(prefix=f".{target.stem}.partial-", suffix=target.suffix.lower(), dir=target.parent)
     os.close(handle)
     temporary = Path(name)
     try:
@@ -188,6 +190,8 @@ def save_model(model, path) -> Path:
     ``.keras`` file for the next lesson to trip on. Returns the path. Used by :func:`utils.judge.get_judge`,
     and meant for every model a notebook saves for another lesson. Used by lesson 02."""
     target = checks.path("path", path, suffix=".keras")
+    if target.suffix != ".keras":   # Keras reads back only the lower-case ending
+        raise ValueError(f"path must end in .keras, in lower case (Keras cannot load {target.suffix!r}); got {str(target)!r}.")
     if not hasattr(model, "save"):
         checks.fail("model", "a Keras model", model)
     with atomic_path(target) as temporary:

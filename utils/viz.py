@@ -46,14 +46,15 @@ def use_style() -> None:
 def to_display(images, value_range=None) -> np.ndarray:
     """Images as float arrays in [0, 1] with shape (N, H, W) or (N, H, W, 3), ready for imshow.
 
-    Accepts (H, W), (N, H, W), (N, H, W, 1) or (N, H, W, 3), with values read by
+    Accepts one image (H, W), (H, W, 1) or (H, W, 3), or a batch (N, H, W), (N, H, W, 1) or
+    (N, H, W, 3) (a 3-D array whose last axis is 1 or 3 is one image), with values read by
     ``utils.images.rescale``'s rule: whole numbers 0-255, floats in [0, 1] or [-1, 1]
     (``value_range``, or None to infer it: any negative value means (-1, 1)). Used by
     :func:`show_images` and :func:`image_grid`.
     """
     x = checks.array("images", images, min_size=0, dtype=None, finite=False,
                      expected="images (H, W), (N, H, W), (N, H, W, 1) or (N, H, W, 3) of numbers")
-    if x.ndim == 2:
+    if x.ndim == 2 or (x.ndim == 3 and x.shape[-1] in (1, 3)):   # one image, (H, W) or (H, W, C)
         x = x[None]
     if x.ndim == 4 and x.shape[-1] == 1:
         x = x[..., 0]
