@@ -828,6 +828,17 @@ def test_keras_filepath_escapes_braces(tmp_path):
     assert (folder / "best.keras").is_file()
 
 
+def test_every_model_checkpoint_in_a_notebook_keeps_braces_in_its_path():
+    """The kind of the bug above: a notebook handing ModelCheckpoint a raw path fails in a folder such as
+    'course{2026}' (Keras reads the braces as a format field). Every call goes through keras_filepath."""
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        code = "\n".join("".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"]
+                         if c["cell_type"] == "code")
+        for call in code.split("ModelCheckpoint(")[1:]:
+            assert call.lstrip().startswith("utils.storage.keras_filepath("), \
+                f"{path.name}: ModelCheckpoint({call[:40]}...) should take utils.storage.keras_filepath(path)"
+
+
 # =============================================================================================
 # 1. Global Keras configuration: run setup in a fresh process
 # =============================================================================================

@@ -103,7 +103,7 @@ def test_the_parser_reads_the_usual_forms():
 # through another utils module (LiveView: lesson 06 by hand, 07, 09 and 10 through utils.gan.fit).
 LESSON_MODULES = {"browse": "00", "conv": "01", "cnn": "02", "rnn": "04", "toy": "05", "cgan": "07", "transposed": "08",
                   "acgan": "09"}
-TOOLING = {"checks", "storage", "settings", "course"}   # the package's own tools: argument checks, files, setup, links
+TOOLING = {"checks", "storage", "course"}   # the package's own tools: argument checks, files, Colab links
 UTILS_CODE = {p.stem: p.read_text(encoding="utf-8") for p in (ROOT / "utils").glob("*.py")}
 
 
@@ -116,16 +116,20 @@ def _used_by_other_modules(short: str, name: str) -> set[str]:
 def test_every_module_is_shared_or_one_lessons():
     modules = {m.__name__.removeprefix("utils.") for m in _modules() if not m.__name__.startswith("utils.exercises")}
     unknown = modules - set(LESSON_MODULES) - TOOLING - {
-        "data", "images", "viz", "live", "grids", "checkpoints", "samples", "latent", "gan", "judge", "metrics"}
+        "settings", "data", "images", "viz", "live", "grids", "checkpoints", "samples", "latent", "gan", "judge", "metrics"}
     assert not unknown, f"new modules {sorted(unknown)}: say whether each is shared or one lesson's (LESSON_MODULES)"
     wrong = []
     for module, name, _ in CASES:
         short = module.removeprefix("utils.")
-        if short in TOOLING or short.startswith("exercises"):
+        if short.startswith("exercises"):
             continue
         lessons, modules_using = callers(module, name), _used_by_other_modules(short, name)
         if re.search(rf"(?<!def )(?<![\w.]){name}\(", UTILS_CODE[short]):   # called by its own module's functions
             modules_using.add(short)
+        if short in TOOLING:
+            if not lessons and not modules_using and short != "course":   # course is a command-line tool
+                wrong.append(f"{module}.{name}: a tool that nothing calls")
+            continue
         if short in LESSON_MODULES:
             if LESSON_MODULES[short] not in lessons:
                 wrong.append(f"{module}.{name}: in lesson {LESSON_MODULES[short]}'s module, called by {sorted(lessons)}")

@@ -156,29 +156,6 @@ def _expected(ndim, shape) -> str:
     return "a " + " or ".join(f"{d}-D" for d in dims) + " array of numbers"
 
 
-def pair(name: str, value, *, whole_numbers: bool = False) -> tuple:
-    """``value`` as a tuple of two numbers (ints with ``whole_numbers``), e.g. a shape (H, W)."""
-    value = _unwrap(value)
-    if isinstance(value, (str, bytes, dict, set)) or value is None or np.ndim(value) != 1 or len(value) != 2:
-        fail(name, "a pair of " + ("whole numbers" if whole_numbers else "numbers") + ", e.g. (4, 4)", value)
-    if whole_numbers:
-        return tuple(whole(f"{name}[{k}]", v) for k, v in enumerate(value))
-    return tuple(number(f"{name}[{k}]", v) for k, v in enumerate(value))
-
-
-def choice(name: str, value, options) -> object:
-    """``value`` if it is one of ``options`` (strings compared exactly), else an error listing them."""
-    options = tuple(options)
-    try:
-        ok = value in options
-    except Exception:   # e.g. an array compared with strings
-        ok = False
-    if not ok or isinstance(value, bool) != any(isinstance(o, bool) for o in options if o == value):
-        shown = ", ".join(repr(o) for o in options)
-        raise ValueError(f"{name} must be one of {shown}; got {describe(value)}.")
-    return value
-
-
 def flag(name: str, value) -> bool:
     """``value`` as a ``bool``: True or False (or a NumPy bool), not 0, 1 or a string."""
     if not isinstance(value, (bool, np.bool_)):
@@ -211,17 +188,10 @@ def path(name: str, value, *, suffix: str | None = None) -> Path:
     return result
 
 
-def callable_or_none(name: str, value, expected: str):
-    """``value`` if it is None or callable, else an error naming ``expected``."""
-    if value is not None and not callable(value):
-        fail(name, expected, value)
-    return value
-
-
 def labels(value, n: int, *, name: str = "labels", digits: bool = False) -> np.ndarray:
     """Class labels as int64 (n,): whole numbers, one per image (``n`` images), and with
     ``digits=True`` each 0-9. The one label check of the package (``utils.data.as_dataset``,
-    ``utils.samples.save_samples`` and the judge's scores use it)."""
+    ``utils.samples.save_samples``, ``utils.metrics``, ``utils.cgan`` and ``utils.acgan`` use it)."""
     n = whole("n", n, 0)
     what = f"whole numbers{' 0-9' if digits else ''}, one per image, shape ({n},)"
     if value is None or isinstance(value, (str, bytes)):
@@ -238,4 +208,3 @@ def labels(value, n: int, *, name: str = "labels", digits: bool = False) -> np.n
     if digits and y.size and (y.min() < 0 or y.max() > 9):
         raise ValueError(f"{name} must be digits 0-9; got values from {y.min():g} to {y.max():g}.")
     return y.astype("int64")
-

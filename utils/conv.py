@@ -105,7 +105,7 @@ def conv_matrix(w, input_shape, stride: int = 1) -> np.ndarray:
     """The matrix C with ``C @ x.ravel() == conv2d(x, w, stride=stride).ravel()`` ('valid' padding).
 
     Row ``r`` of C holds the kernel's weights at the input positions that output cell ``r``
-    reads, and zeros elsewhere. For a 3x3 kernel on a 4x4 input, C is 4x16. Lesson 07 uses
+    reads, and zeros elsewhere. For a 3x3 kernel on a 4x4 input, C is 4x16. Lesson 08 uses
     ``C.T`` to explain transposed convolution. Used by lessons 01 and 08.
     """
     w = _kernel(w)
@@ -160,6 +160,3 @@ def plot_conv_arithmetic(i: int, k: int, s: int = 1, p: int = 0, row: int = 0, c
                  f"(kernel {k}×{k}, stride {s}; output cell ({row}, {col}) reads the blue window)", fontsize=11)
     fig.tight_layout()
     return fig
-
-
-# --- lesson 08: transposed convolution and checkerboard artifacts -----------------------------------

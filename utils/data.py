@@ -1,7 +1,7 @@
 """MNIST for every lesson: the Keras loader when it can work, the bundled real sample offline.
 
 ``load_mnist()`` returns ``(x_train, y_train), (x_test, y_test)`` exactly like
-``keras.datasets.mnist.load_data()`` (uint8 images 28x28, uint8 labels). Used by lessons 00-07.
+``keras.datasets.mnist.load_data()`` (uint8 images 28x28, uint8 labels).
 
 Where the data comes from (``source=`` or the environment variable ``C2G_DATA``):
 

@@ -7,11 +7,12 @@ maps any of them to any other, and every function that takes images goes through
 read a range the same way:
 
 - ``value_range`` given: the input's range, one of ``(0, 255)``, ``(0, 1)``, ``(-1, 1)``.
-- ``value_range=None``: inferred. Whole numbers are 0-255; floats with a negative value are
-  [-1, 1]; other floats [0, 1].
+- ``value_range=None``: inferred. Whole numbers are 0-255; floats with a value below -1e-3 are
+  [-1, 1]; other floats [0, 1] (-1e-7 is a rounding error of [0, 1], not a sign of [-1, 1]).
 - A value outside the range is an error that names the range and the likely fix (floats up to
-  255 are pixel values that were never divided by 255). Floats may pass the bounds by 1e-3
-  (rounding) and are then clipped. NaN and infinities are errors (did the training diverge?).
+  255 are pixel values that were never divided by 255). Floats may pass the bounds by 1e-3 of
+  the range's width (rounding) and are then clipped. NaN and infinities are errors (did the
+  training diverge?).
 """
 from __future__ import annotations
 

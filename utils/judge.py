@@ -8,15 +8,11 @@ Lessons 06, 07, 09 and 10 end by scoring 1,000 generated digits with it; lesson 
   trained on (``keras``: the 60,000 training digits; ``sample``: the 5,000 of the offline sample).
   A cache file that cannot be read, or that no longer classifies real digits, is retrained with a
   message.
-- :func:`score` returns every measure at once; the functions below compute one each:
-  :func:`label_accuracy` and :func:`per_class_accuracy` (do conditional models draw the digit
-  they were asked for?),
-  :func:`class_histogram` and :func:`class_coverage` (are all ten digits there?),
-  :func:`mean_confidence` (does the judge recognise them?) and :func:`frechet_distance` (how far
-  the judge's features of the images are from those of the reference digits, the official MNIST
-  test digits 1,000 to 9,999; 0 is a perfect match, lower is better). The first ``HELD_OUT`` = 1,000
-  test digits are in neither the judge's training set nor the reference, so the lessons score them
-  as the fair "real digits" baseline. :func:`score_file` scores a saved ``samples.npz``.
+- :func:`predict_proba` and :func:`features`: the judge's probabilities (N, 10) and its 128
+  features (N, 128) of images. The scores built on them (confidence, label accuracy, which digits
+  are there, the Fréchet distance) are in ``utils.metrics``. The first ``HELD_OUT`` = 1,000 MNIST
+  test digits are in neither the judge's training set nor the Fréchet reference (test digits
+  1,000 to 9,999), so the lessons score them as the fair "real digits" baseline.
 
 Images may be uint8 (0-255) or floats in [0, 1] or [-1, 1], shaped (N, 28, 28) or (N, 28, 28, 1).
 """

@@ -2,7 +2,7 @@
 
 - :func:`live_curves` (lessons 02 and 04): a Keras callback for ``model.fit`` that shows a progress
   bar and the training curves, training solid and validation dashed.
-- :class:`LiveView` (lesson 06, and every GAN lesson through ``utils.gan.fit``): loss curves, other
+- :class:`LiveView` (lesson 06 by hand; lessons 07, 09 and 10 through ``utils.gan.fit``): loss curves, other
   metrics (mean D(x), D(G(z)), the judge's scores), a grid of samples from fixed noise and a
   progress bar; it can save each epoch's grid for a GIF (``utils.grids``).
 

@@ -1,7 +1,7 @@
-"""The compute behind lesson 03's widgets, and its LSTM cell diagram.
+"""The compute behind lesson 04's widgets, and its LSTM cell diagram.
 
-Lesson 03 writes the LSTM and GRU maths out in the notebook; this module holds the one-unit gate
-stepper and the memory curve that its widgets show, and the drawing of the cell. Used by lesson 03.
+Lesson 04 writes the LSTM and GRU maths out in the notebook; this module holds the one-unit gate
+stepper and the memory curve that its widgets show, and the drawing of the cell. Used by lesson 04.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def _sigmoid(z):
 
 def gate_step(x: float, h_prev: float, c_prev: float, pre: dict, weights: dict | None = None,
               forget_bias: float = 0.0) -> dict:
-    """One step of a one-unit LSTM, in the i, j, f, o form of lesson 03.
+    """One step of a one-unit LSTM, in the i, j, f, o form of lesson 04.
 
     Each gate's pre-activation is ``z_g = w_h * h_prev + w_x * x + pre[g]``, with ``weights[g] =
     (w_h, w_x)`` (default (1, 1) for every gate) and ``pre[g]`` the gate's offset (its bias).
@@ -79,7 +79,7 @@ def half_life(f: float) -> float:
 
 
 def draw_lstm_cell(ax=None):
-    """Draw the LSTM cell in the i, j, f, o notation of lesson 03. Returns the matplotlib axes.
+    """Draw the LSTM cell in the i, j, f, o notation of lesson 04. Returns the matplotlib axes.
     Used by lesson 04."""
     import matplotlib.pyplot as plt
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch

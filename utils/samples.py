@@ -1,4 +1,4 @@
-"""Generated images on disk: ``samples.npz``, the file a GAN lesson saves and the judge scores.
+"""Generated images on disk: ``samples.npz``, the file a GAN lesson saves for the judge's scores.
 
 ``images`` uint8 (N, H, W) and, for conditional models, ``labels`` int64 (N,). Lessons 06, 07, 09
 and 10 save their samples (``outputs/<notebook>/samples.npz``); lesson 09 compares with lesson
@@ -17,7 +17,7 @@ from .images import to_uint8
 
 def save_samples(images, path, labels=None, value_range=None) -> Path:
     """Save generated images (and, for conditional models, their labels) as an ``.npz`` file with
-    ``images`` uint8 (N, H, W) and ``labels`` int64 (N,), the format the judge scores. Returns the
+    ``images`` uint8 (N, H, W) and ``labels`` int64 (N,), the format ``utils.metrics.score`` reads after :func:`load_samples`. Returns the
     path. The file is written whole or not at all (through a temporary file), so an interrupted
     save never leaves a damaged file for a later lesson (``outputs/<notebook>/samples.npz``).
     Used by lessons 06, 07, 09 and 10."""

@@ -1,6 +1,6 @@
 """Modes, seeds, the setup call at the top of every notebook, and where outputs go.
 
-Used by every lesson (00-07).
+Used by every lesson.
 """
 from __future__ import annotations
 

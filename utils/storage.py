@@ -3,18 +3,18 @@ whole or not at all, paths with characters that tools read as patterns, files th
 
 - :func:`writable_folder`: a folder the course may write to, or a temporary one (said in one line),
   or an error that names the environment variable choosing it (``C2G_OUTPUT_DIR``,
-  ``C2G_CACHE_DIR``). Used by ``utils.output_dir`` and the judge's cache.
+  ``C2G_CACHE_DIR``). Used by ``utils.output_dir``.
 - :func:`atomic_path`: write through a temporary file in the same folder, then ``os.replace``; an
   interrupted save leaves the old file (or none), never half a file. Used for samples, grids,
   GIFs, the checkpoint history, the judge and saved models.
 - :func:`tf_path`: a path TensorFlow's checkpoint code can use for a folder whose name holds
   ``[ ] * ? \\`` (TensorFlow reads checkpoint paths as glob patterns).
 - :func:`keras_filepath`: a path for ``keras.callbacks.ModelCheckpoint``, which formats its path
-  with ``str.format`` (braces in a folder name would break it).
+  with ``str.format`` (braces in a folder name would break it). Used by lesson 02.
 - :func:`save_model` and :func:`load_model`: a Keras model saved atomically, and loaded with a
   one-line notice (``required=False``) or a clear error when the file is missing or damaged.
 
-Used by lessons 02-10 through ``utils.output_dir``, ``utils.gan`` and ``utils.judge``.
+Used by lessons 02-10 through ``utils.output_dir``, the GAN modules and ``utils.judge``.
 """
 from __future__ import annotations
 
@@ -181,7 +181,7 @@ def tf_path(folder) -> str:
 
 def keras_filepath(path) -> str:
     """``path`` as a string for ``keras.callbacks.ModelCheckpoint``, which fills in ``{epoch}`` and
-    the like with ``str.format``: braces that are part of the folder name are doubled."""
+    the like with ``str.format``: braces that are part of the folder name are doubled. Used by lesson 02."""
     return str(checks.path("path", path)).replace("{", "{{").replace("}", "}}")
 
 

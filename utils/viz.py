@@ -49,7 +49,7 @@ def to_display(images, value_range=None) -> np.ndarray:
     Accepts one image (H, W), (H, W, 1) or (H, W, 3), or a batch (N, H, W), (N, H, W, 1) or
     (N, H, W, 3) (a 3-D array whose last axis is 1 or 3 is one image), with values read by
     ``utils.images.rescale``'s rule: whole numbers 0-255, floats in [0, 1] or [-1, 1]
-    (``value_range``, or None to infer it: any negative value means (-1, 1)). Used by
+    (``value_range``, or None to infer it: a value below -1e-3 means (-1, 1)). Used by
     :func:`show_images` and :func:`image_grid`.
     """
     x = checks.array("images", images, min_size=0, dtype=None, finite=False,
