@@ -19,12 +19,8 @@ GRID_PATTERN = re.compile(r"^epoch_(\d+)\.png$")
 
 
 def _as_uint8_grid(grid_or_images, ncols, value_range):
-    x = np.asarray(grid_or_images.numpy() if hasattr(grid_or_images, "numpy") else grid_or_images)
-    if x.ndim == 2 or (x.ndim == 3 and x.shape[-1] == 3 and x.shape[0] > 3):
-        grid = viz.to_display(x, value_range)[0]   # already a grid (H, W) or (H, W, 3)
-    else:
-        grid = viz.image_grid(x, ncols=ncols, value_range=value_range)
-    return rescale(grid, (0, 255), value_range=(0, 1))
+    # a grid already made, (H, W) or (H, W, 3), is one image to image_grid: it comes back as it was
+    return rescale(viz.image_grid(grid_or_images, ncols=ncols, value_range=value_range), (0, 255), value_range=(0, 1))
 
 
 def save_grid(images, path, *, ncols=10, scale=2, value_range=None) -> Path:

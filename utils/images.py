@@ -52,10 +52,12 @@ def _as_array(images, name):
 
 def infer_range(images, value_range=None, *, name: str = "images") -> tuple:
     """The value range of ``images`` by the rule above: ``value_range`` when given (checked), else
-    (0, 255) for whole numbers, (-1, 1) for floats with a negative value, (0, 1) for other floats.
-    Used by :func:`rescale`."""
-    value_range = check_value_range(value_range)
-    x = _as_array(images, name)
+    (0, 255) for whole numbers, (-1, 1) for floats with a value below -1e-3, (0, 1) for other
+    floats. Used by :func:`rescale` and the judge's input check."""
+    return _infer(_as_array(images, name), check_value_range(value_range))
+
+
+def _infer(x, value_range):
     if value_range is not None:
         return value_range
     if np.issubdtype(x.dtype, np.integer):
@@ -72,8 +74,8 @@ def rescale(images, to=(0, 1), *, value_range=None, name: str = "images", range_
     has no such argument). Used by :func:`to_uint8`, ``utils.scale_images``,
     ``utils.viz.to_display`` and the judge."""
     to = check_value_range(to, optional=False, name="to")
-    source = infer_range(images, value_range, name=name)
     x = _as_array(images, name)
+    source = _infer(x, check_value_range(value_range))
     whole = np.issubdtype(x.dtype, np.integer)
     x = x.astype("float64")
     if not whole and x.size and not np.all(np.isfinite(x)):

@@ -21,7 +21,6 @@ from . import checks, grids, storage, viz
 from .images import check_value_range
 
 
-
 def _number(name, value):
     """A Python float from a number, a 0-d array or a scalar tensor. NaN and infinity are kept: a
     metric missing for an epoch is NaN in the history, and a diverged loss is worth seeing."""
